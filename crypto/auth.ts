@@ -1,0 +1,54 @@
+/**
+ * Wallet-signed registration (SPEC §3, beyond): the agent signs
+ * "miranda/auth/v1" ‖ "register\n" + owner_id + "\n" + machine_id + "\n" + ts
+ * with the wallet's Ed25519 key; the relay verifies it against the owner_id itself, statelessly.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { base58, utf8 } from './bytes.js';
+
+export const AUTH_DOMAIN = 'miranda/auth/v1';
+export const AUTH_TS_HEADER = 'x-mir-auth-ts';
+export const AUTH_SIG_HEADER = 'x-mir-auth-sig';
+export const REGISTRATION_SECRET_HEADER = 'x-tr-agent-registration-secret';
+/** Allowed clock difference between agent and relay, in seconds. */
+export const AUTH_WINDOW_SECONDS = 120;
+
+export function registrationMessage(ownerId: string, machineId: string, ts: number): Uint8Array {
+  return utf8.encode(`${AUTH_DOMAIN}register\n${ownerId}\n${machineId}\n${ts}`);
+}
+
+/** base58 Ed25519 signature over the registration message. */
+export function signRegistration(
+  sign: (message: Uint8Array) => Uint8Array,
+  ownerId: string,
+  machineId: string,
+  ts: number,
+): string {
+  return base58.encode(sign(registrationMessage(ownerId, machineId, ts)));
+}
+
+/**
+ * True when `sigBase58` is the owner's signature for this slot and `tsText` is within the
+ * window of `nowSeconds`. Never throws: any malformed input is simply not valid.
+ */
+export function verifyRegistration(
+  ownerId: string,
+  machineId: string,
+  tsText: string,
+  sigBase58: string,
+  nowSeconds: number,
+  windowSeconds = AUTH_WINDOW_SECONDS,
+): boolean {
+  // No leading zeros: the signed text and the parsed number must be the same digits.
+  if (!/^(0|[1-9]\d{0,11})$/.test(tsText)) return false;
+  const ts = Number(tsText);
+  if (Math.abs(nowSeconds - ts) > windowSeconds) return false;
+  try {
+    const publicKey = base58.decode(ownerId);
+    const sig = base58.decode(sigBase58);
+    if (publicKey.length !== 32 || sig.length !== 64) return false;
+    return ed25519.verify(sig, registrationMessage(ownerId, machineId, ts), publicKey);
+  } catch {
+    return false;
+  }
+}
