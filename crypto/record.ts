@@ -21,6 +21,7 @@ export interface DeviceRecord {
 }
 
 // C0 controls, DEL and C1 controls: a name is shown in terminals and must not steer them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const HOST_PUB = /^[0-9a-f]{64}$/;
 
