@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'web');
+// `node web/build.mjs [OUT_DIR]`: dist/web by default; tests build into a temp folder.
+const out = process.argv[2] ?? join(root, 'dist', 'web');
 
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
