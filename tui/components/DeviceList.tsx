@@ -1,0 +1,103 @@
+/** The device rows in a window that follows the cursor; every cell truncates on its own. */
+import { useRef, type ReactNode } from 'react';
+import { Box } from 'ink';
+import { type DeviceRow } from '../../client/view.js';
+import { hostFingerprint } from '../../crypto/host.js';
+import { columnsFor, type Columns } from '../columns.js';
+import { shortId } from '../format.js';
+import { windowStart } from '../selection.js';
+import { Line } from '../theme.js';
+
+export interface DeviceListProps {
+  readonly devices: readonly DeviceRow[];
+  /** Index in `devices` of the cursor, -1 when nothing is listed. */
+  readonly cursor: number;
+  readonly width: number;
+  /** Lines available for rows (the column titles take one more). */
+  readonly height: number;
+  /** Why the list is empty, when it is. */
+  readonly emptyText: string;
+}
+
+function Cell({ width, tone, bold, children }: { width: number; tone?: 'good' | 'warn' | 'bad' | 'dim' | 'accent'; bold?: boolean; children: string }): ReactNode {
+  if (width <= 0) return null;
+  return (
+    <Box width={width} flexShrink={0} paddingRight={width > 2 ? 1 : 0}>
+      <Line tone={tone} bold={bold}>
+        {children}
+      </Line>
+    </Box>
+  );
+}
+
+function Titles({ cols, width }: { cols: Columns; width: number }): ReactNode {
+  return (
+    <Box width={width} flexDirection="row">
+      <Cell width={cols.mark + cols.dot} tone="dim">
+        {' '}
+      </Cell>
+      <Cell width={cols.name} tone="dim">
+        NAME
+      </Cell>
+      <Cell width={cols.id} tone="dim">
+        ID
+      </Cell>
+      <Cell width={cols.fingerprint} tone="dim">
+        HOST KEY
+      </Cell>
+      <Cell width={cols.source} tone="dim">
+        SOURCE
+      </Cell>
+      <Cell width={cols.flags} tone="dim">
+        {' '}
+      </Cell>
+    </Box>
+  );
+}
+
+function Row({ device, selected, cols, width }: { device: DeviceRow; selected: boolean; cols: Columns; width: number }): ReactNode {
+  const flags = [device.stale ? 'stale' : '', device.isNew ? 'new' : ''].filter(Boolean).join(' ');
+  return (
+    <Box width={width} flexDirection="row">
+      <Cell width={cols.mark} tone="accent" bold>
+        {selected ? '>' : ' '}
+      </Cell>
+      <Cell width={cols.dot} tone={device.online ? 'good' : 'dim'}>
+        {device.online ? '●' : '○'}
+      </Cell>
+      <Cell width={cols.name} bold={selected} tone={selected ? 'accent' : undefined}>
+        {device.name}
+      </Cell>
+      <Cell width={cols.id} tone="dim">
+        {shortId(device.machine_id)}
+      </Cell>
+      <Cell width={cols.fingerprint}>{hostFingerprint(device.host_pub)}</Cell>
+      <Cell width={cols.source} tone="dim">
+        {device.source}
+      </Cell>
+      <Cell width={cols.flags} tone={device.stale ? 'bad' : 'accent'}>
+        {flags}
+      </Cell>
+    </Box>
+  );
+}
+
+export function DeviceList({ devices, cursor, width, height, emptyText }: DeviceListProps): ReactNode {
+  const start = useRef(0);
+  const cols = columnsFor(width);
+  const rows = Math.max(1, height);
+  start.current = windowStart(Math.max(cursor, 0), devices.length, rows, start.current);
+  const shown = devices.slice(start.current, start.current + rows);
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <Titles cols={cols} width={width} />
+      {shown.length === 0 ? (
+        <Box width={width}>
+          <Line tone="dim">{emptyText}</Line>
+        </Box>
+      ) : (
+        shown.map((d, i) => <Row key={d.machine_id} device={d} selected={start.current + i === cursor} cols={cols} width={width} />)
+      )}
+    </Box>
+  );
+}
