@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: real relays, agents and browsers in parallel files fight for CPU.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
