@@ -1,3 +1,83 @@
 #!/usr/bin/env node
-/** `mir-tui` — built by its own issue; until then it prints its help. */
-process.stdout.write('usage: mir-tui --help (not built yet)\n');
+/**
+ * `mir-tui [--relay URL] [--home DIR] [--exec TEMPLATE] [--inspect [URL]]` (SPEC §6, issue #6):
+ * the live device list and picker. Thin: parse flags, load the wallet, find the terminal, start
+ * the discovery client, render, then print the pick (stdout) or run --exec.
+ */
+import { runMain } from '../common/errors.js';
+import { parseFlags, relayUrlFlag } from '../common/args.js';
+import { startInspector } from '../common/inspect.js';
+import { resolveHome } from '../home/home.js';
+import { loadWallet } from '../home/wallet.js';
+import { createNodeDiscovery } from '../client/node.js';
+import { toMachineJson } from '../client/view.js';
+import { runCommand, splitTemplate, substitute } from '../tui/exec.js';
+import { colorWanted } from '../tui/format.js';
+import { openTerminal } from '../tui/terminal.js';
+
+const HELP = `mir-tui — your machines, live; pick one
+
+usage: mir-tui [--relay URL] [--home DIR] [--exec TEMPLATE] [--inspect [URL]]
+
+  type to filter by name · ↑↓ or ctrl-p/ctrl-n move · enter picks · esc clears, then quits · ? help
+
+A pick prints the machine as JSON on stdout (mir-tui | jq -r .name) and exits 0; quitting exits 130.
+--exec 'ssh {name}' runs the command instead (no shell; {name} {machine_id} {host_pub}
+{signal_url} {source} are substituted, each staying one argument) and exits with its code.
+The screen is drawn on the terminal (stderr or /dev/tty), never on stdout. NO_COLOR is honoured.
+For scripts without a terminal: mir list --json.`;
+
+/**
+ * Ink draws only the final frame when CI is set (is-in-ci, read once when Ink loads). mir-tui only
+ * ever runs on a real terminal, so it loads Ink with CI hidden, then puts it back for --exec.
+ */
+async function loadInk(): Promise<typeof import('../tui/run.js')> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await import('../tui/run.js');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}
+
+await runMain('mir-tui', async () => {
+  const { values, inspect } = parseFlags(
+    process.argv.slice(2),
+    { relay: { type: 'string' }, home: { type: 'string' }, exec: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { allowInspect: true },
+  );
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  // Refuse every mistake before the screen opens.
+  const template = typeof values.exec === 'string' ? splitTemplate(values.exec) : undefined;
+  const relayUrl = relayUrlFlag(values.relay);
+  const home = resolveHome(values.home);
+  const wallet = loadWallet(home);
+  const terminal = openTerminal();
+  const inspector = inspect ? startInspector(inspect) : undefined;
+  let result: Awaited<ReturnType<Awaited<ReturnType<typeof loadInk>>['runTui']>>;
+  try {
+    const { runTui } = await loadInk();
+    const discovery = createNodeDiscovery({ home, relayUrl, wallet, inspect: inspector?.inspect });
+    discovery.start();
+    try {
+      result = await runTui({ source: discovery, terminal, color: colorWanted() });
+    } finally {
+      discovery.stop();
+    }
+  } finally {
+    inspector?.stop();
+    terminal.close();
+  }
+  if (result.kind === 'quit') return 130;
+  if (!template) {
+    const json = `${JSON.stringify(toMachineJson(result.device))}\n`;
+    await new Promise<void>((resolve) => process.stdout.write(json, () => resolve()));
+    return 0;
+  }
+  return runCommand(substitute(template, result.device));
+});
