@@ -44,6 +44,8 @@ export interface DiscoveryView {
   readonly devices: readonly DeviceRow[];
   /** Entries that did not open (forged, moved, truncated, garbage); for --debug. */
   readonly dropped: number;
+  /** Why the registry could not be reached last time (a short reason, never a blob); absent when fine. */
+  readonly problem?: string;
 }
 
 /** The SPEC §6 JSON shape of one machine, for `mir list --json`, `mir resolve` and a TUI pick. */
