@@ -2,7 +2,7 @@
  * Puts the page's strings into the document (issue #7). Everything goes in as text nodes —
  * never innerHTML — because names come out of records and must not become markup.
  */
-import { countText, statusText, type RowText } from './present.js';
+import { countText, noticeLine, statusText, type RowText } from './present.js';
 import { type ConnectionState } from '../client/view.js';
 
 /** Finds an element the page's HTML promises, or fails loudly at start (a build mistake). */
@@ -68,7 +68,10 @@ export function drawStatus(state: ConnectionState, relay: string): void {
 /** Most recent notices kept on screen; older ones scroll away. */
 export const MAX_NOTICES = 5;
 
-/** Adds one notice line to the aria-live region, with a Dismiss button. */
+/**
+ * Adds one notice to the aria-live region, with a Dismiss button. The client's 📣 is dropped
+ * (screen readers would read "megaphone"; fonts without emoji draw a box); CSS marks the notice.
+ */
 export function addNotice(text: string, name: string): void {
   const box = byId('notices');
   const notice = el('div', undefined, 'notice');
@@ -76,7 +79,7 @@ export function addNotice(text: string, name: string): void {
   dismiss.type = 'button';
   dismiss.setAttribute('aria-label', `Dismiss the notice about ${name}`);
   dismiss.addEventListener('click', () => notice.remove());
-  notice.append(el('p', text), dismiss);
+  notice.append(el('p', noticeLine(text)), dismiss);
   box.append(notice);
   while (box.children.length > MAX_NOTICES) box.firstElementChild?.remove();
 }

@@ -8,7 +8,7 @@ import { randomBytes } from '../crypto/bytes.js';
 import { phraseFromSecret, type Wallet } from '../crypto/wallet.js';
 import { addNotice, byId, clearList, drawRows, drawStatus } from './dom.js';
 import { startLiveList, type LiveList } from './live.js';
-import { relayUrlFor, sortedRows } from './present.js';
+import { relayUrlFor, sortedRows, statusText } from './present.js';
 import { signInWithPasskey, signInWithPhrase, wipeWallet, type SignInResult } from './signin.js';
 
 let wallet: Wallet | null = null;
@@ -36,12 +36,11 @@ function signedIn(result: SignInResult): void {
   if (fresh) togglePhrase(true); // a new wallet: show its phrase at once so it can be written down
   live = startLiveList(wallet, relayUrl, {
     view: (view) => {
-      drawRows(sortedRows(view.devices));
+      drawRows(sortedRows(view.devices, !statusText(view.connection, relayLabel).unreachable));
       drawStatus(view.connection, relayLabel);
     },
     notice: (text, name) => addNotice(text, name),
   });
-  byId('devices-title').setAttribute('tabindex', '-1');
   byId('devices-title').focus();
 }
 

@@ -17,12 +17,16 @@ export interface RowText {
   readonly machineId: string;
   readonly fingerprint: string;
   readonly hostPub: string;
-  readonly state: 'online' | 'offline';
+  /** `unknown` while the relay cannot be reached: the last list is kept but not vouched for. */
+  readonly state: 'online' | 'offline' | 'unknown';
   readonly stateText: string;
   readonly isNew: boolean;
 }
 
-export function rowText(row: DeviceRow): RowText {
+export function rowText(row: DeviceRow, reachable = true): RowText {
+  if (!reachable && row.online) {
+    return { ...rowText(row), state: 'unknown', stateText: 'last seen online' };
+  }
   return {
     key: row.machine_id,
     name: row.name,
@@ -36,8 +40,11 @@ export function rowText(row: DeviceRow): RowText {
   };
 }
 
-/** Online first, then by name, then machine_id: a stable order people can scan. */
-export function sortedRows(rows: readonly DeviceRow[]): RowText[] {
+/**
+ * Online first, then by name, then machine_id: a stable order people can scan. With `reachable`
+ * false (the relay is unreachable) online rows read "last seen online": nobody can vouch for them.
+ */
+export function sortedRows(rows: readonly DeviceRow[], reachable = true): RowText[] {
   return [...rows]
     .sort(
       (a, b) =>
@@ -45,7 +52,7 @@ export function sortedRows(rows: readonly DeviceRow[]): RowText[] {
         a.name.localeCompare(b.name) ||
         (a.machine_id < b.machine_id ? -1 : a.machine_id > b.machine_id ? 1 : 0),
     )
-    .map(rowText);
+    .map((r) => rowText(r, reachable));
 }
 
 export interface StatusText {
@@ -76,9 +83,16 @@ export function statusText(state: ConnectionState, relay: string): StatusText {
 
 /** "3 machines, 2 online" — the table caption and the count people hear. */
 export function countText(rows: readonly RowText[]): string {
-  const online = rows.filter((r) => r.state === 'online').length;
   const n = rows.length;
-  return n === 0 ? 'No machines yet' : `${n} machine${n === 1 ? '' : 's'}, ${online} online`;
+  if (n === 0) return 'No machines yet';
+  const machines = `${n} machine${n === 1 ? '' : 's'}`;
+  if (rows.some((r) => r.state === 'unknown')) return `${machines}, as last seen`;
+  return `${machines}, ${rows.filter((r) => r.state === 'online').length} online`;
+}
+
+/** The notice sentence for the page: the client's wording (SPEC §4) without its leading emoji. */
+export function noticeLine(text: string): string {
+  return text.replace(/^\p{Extended_Pictographic}\uFE0F?\s*/u, '');
 }
 
 /** The relay's WebSocket URL from the page's own location: the relay serves this page. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DeviceRow } from '../../client/view.js';
-import { countText, relayUrlFor, sortedRows, statusText } from '../../web/present.js';
+import { countText, noticeLine, relayUrlFor, sortedRows, statusText } from '../../web/present.js';
 
 const row = (over: Partial<DeviceRow>): DeviceRow => ({
   name: 'mini',
@@ -57,5 +57,20 @@ describe('the connection line', () => {
   it('derives the relay URL from the page origin (ws for http, wss for https)', () => {
     expect(relayUrlFor({ protocol: 'http:', host: '127.0.0.1:8787' })).toBe('ws://127.0.0.1:8787');
     expect(relayUrlFor({ protocol: 'https:', host: 'mir.example' })).toBe('wss://mir.example');
+  });
+});
+
+describe('while the relay is unreachable', () => {
+  it('keeps the last list but marks online machines "last seen online"', () => {
+    const rows = sortedRows([row({})], false);
+    expect(rows[0]).toMatchObject({ state: 'unknown', stateText: 'last seen online' });
+    expect(countText(rows)).toBe('1 machine, as last seen');
+  });
+});
+
+describe('the notice line', () => {
+  it('is the client sentence without the leading emoji', () => {
+    expect(noticeLine('📣 new device "mini" joined your wallet')).toBe('new device "mini" joined your wallet');
+    expect(noticeLine('new device "📣" joined your wallet')).toBe('new device "📣" joined your wallet');
   });
 });
