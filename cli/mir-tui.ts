@@ -14,6 +14,8 @@ import { toMachineJson } from '../client/view.js';
 import { runCommand, splitTemplate, substitute } from '../tui/exec.js';
 import { colorWanted } from '../tui/format.js';
 import { openTerminal } from '../tui/terminal.js';
+import { type TuiResult } from '../tui/shell.js';
+import { type runTui as RunTui } from '../tui/run.js';
 
 const HELP = `mir-tui — your machines, live; pick one
 
@@ -31,7 +33,7 @@ For scripts without a terminal: mir list --json.`;
  * Ink draws only the final frame when CI is set (is-in-ci, read once when Ink loads). mir-tui only
  * ever runs on a real terminal, so it loads Ink with CI hidden, then puts it back for --exec.
  */
-async function loadInk(): Promise<typeof import('../tui/run.js')> {
+async function loadInk(): Promise<{ runTui: typeof RunTui }> {
   const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
@@ -59,7 +61,7 @@ await runMain('mir-tui', async () => {
   const wallet = loadWallet(home);
   const terminal = openTerminal();
   const inspector = inspect ? startInspector(inspect) : undefined;
-  let result: Awaited<ReturnType<Awaited<ReturnType<typeof loadInk>>['runTui']>>;
+  let result: TuiResult;
   try {
     const { runTui } = await loadInk();
     const discovery = createNodeDiscovery({ home, relayUrl, wallet, inspect: inspector?.inspect });

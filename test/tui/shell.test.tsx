@@ -47,6 +47,6 @@ describe('the TUI wired to a discovery client', () => {
     r.stdin.write(ENTER);
     expect(await until(() => onDone.mock.calls.length === 1)).toBe(true);
     expect(onDone.mock.calls[0]![0]).toEqual({ kind: 'pick', device: device('bravo', 2) });
-    expect(r.lastFrame()).toBe('');
+    expect((r.lastFrame() ?? '').trim()).toBe('');
   });
 });
