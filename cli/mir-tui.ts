@@ -14,8 +14,9 @@ import { toMachineJson } from '../client/view.js';
 import { runCommand, splitTemplate, substitute } from '../tui/exec.js';
 import { colorWanted } from '../tui/format.js';
 import { openTerminal } from '../tui/terminal.js';
-import { type TuiResult } from '../tui/shell.js';
-import { type runTui as RunTui } from '../tui/run.js';
+// `import type` (not `import { type … }`): these must vanish from the output, so Ink loads only in loadInk.
+import type { TuiResult } from '../tui/shell.js';
+import type { runTui as RunTui } from '../tui/run.js';
 
 const HELP = `mir-tui — your machines, live; pick one
 
