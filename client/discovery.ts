@@ -259,12 +259,16 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         aborter?.abort();
         aborter = null;
       },
+      // opening → merging → notifying: each step reports itself done from inside its action; the
+      // event is queued in the actor's mailbox and runs before any socket or timer callback can.
       openEntries: () => {
         for (const b of pending) seenDirty = registry.apply(b) || seenDirty;
         pending = [];
+        send({ type: 'entries.opened', dropped: registry.droppedCount });
       },
       mergeList: () => {
         rows = mergeRows(local, registry.opened, newThisRun);
+        send({ type: 'list.merged', count: rows.length });
       },
       notifyNew: () => {
         const notices: Notice[] = [];
@@ -284,6 +288,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
           seenDirty = false;
         }
         for (const n of notices) for (const l of noticeListeners) l(n);
+        send({ type: 'notices.sent', count: notices.length });
       },
       armRetryTimer: ({ context }) => {
         // Equal jitter in [ceiling/2, ceiling]: spreads clients out without a zero-delay storm.

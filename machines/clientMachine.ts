@@ -7,9 +7,9 @@
  * the named actions and feeds facts back as events. Blobs and records never enter the context or
  * the events: the shell stashes a fetched batch and `openEntries` opens whatever it stashed.
  *
- * opening, merging and notifying are passed through with eventless transitions within the same
- * macrostep: their entry actions run in order (open → merge → notify) and the chart then settles
- * in live, polling or done, so a socket event can never land between them.
+ * opening, merging and notifying each run one entry action and the shell reports it done
+ * (`entries.opened`, `list.merged`, `notices.sent`) from inside that action, so the three steps run
+ * back to back from the actor's mailbox before any socket or timer event can land between them.
  */
 import { assign, setup } from 'xstate';
 
@@ -55,7 +55,13 @@ export type ClientEvent =
   /** The retry timer rang. */
   | { type: 'retry.due' }
   /** The poll timer rang. */
-  | { type: 'poll.due' };
+  | { type: 'poll.due' }
+  /** The shell opened the stashed entries (dropped: how many did not open). */
+  | { type: 'entries.opened'; dropped: number }
+  /** The shell merged the list. */
+  | { type: 'list.merged'; count: number }
+  /** The shell announced new machines (and persisted the seen set). */
+  | { type: 'notices.sent'; count: number };
 
 /** The next backoff ceiling: base · 2^(failures−1), capped (SPEC §4 backoff). */
 export function retryCeiling(base: number, cap: number, failures: number): number {
@@ -109,6 +115,8 @@ export const clientMachine = setup({
   guards: {
     isOnce: ({ context }) => context.mode === 'once',
     isPolling: ({ context }) => context.mode === 'poll',
+    isWatching: ({ context }) => context.mode === 'watch',
+    isFetchingByGet: ({ context }) => context.mode !== 'watch',
   },
 }).createMachine({
   id: 'client',
@@ -127,9 +135,10 @@ export const clientMachine = setup({
       entry: ['armFetchTimer', 'startFetch'],
       exit: 'cancelFetchTimer',
       on: {
-        'registry.fetched': { target: 'opening', actions: 'resetFailures' },
-        'watch.snapshot': { target: 'opening', actions: 'resetFailures' },
-        'watch.unsupported': { target: 'fetching', reenter: true, actions: 'fallBackToPolling' },
+        // Guarded by mode so the chart only admits what the shell can really deliver in it.
+        'registry.fetched': { guard: 'isFetchingByGet', target: 'opening', actions: 'resetFailures' },
+        'watch.snapshot': { guard: 'isWatching', target: 'opening', actions: 'resetFailures' },
+        'watch.unsupported': { guard: 'isWatching', target: 'fetching', reenter: true, actions: 'fallBackToPolling' },
         'fetch.failed': failed,
         'fetch.timedOut': [
           { guard: 'isOnce', target: 'offline', actions: 'abortFetch' },
@@ -137,11 +146,11 @@ export const clientMachine = setup({
         ],
       },
     },
-    opening: { entry: 'openEntries', always: 'merging' },
-    merging: { entry: 'mergeList', always: 'notifying' },
+    opening: { entry: 'openEntries', on: { 'entries.opened': 'merging' } },
+    merging: { entry: 'mergeList', on: { 'list.merged': 'notifying' } },
     notifying: {
       entry: 'notifyNew',
-      always: [{ guard: 'isOnce', target: 'done' }, { guard: 'isPolling', target: 'polling' }, { target: 'live' }],
+      on: { 'notices.sent': [{ guard: 'isOnce', target: 'done' }, { guard: 'isPolling', target: 'polling' }, { target: 'live' }] },
     },
     live: {
       on: {
