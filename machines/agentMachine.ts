@@ -129,13 +129,13 @@ export const agentMachine = setup({
     return { baseMs, capMs: input?.capMs ?? BACKOFF_CAP_MS, healthyMs: input?.healthyMs ?? HEALTHY_UPTIME_MS, ceilingMs: baseMs, delayMs: 0 };
   },
   initial: 'connecting',
-  // Anything the relay sends that we do not handle is logged and ignored, in every state.
-  on: { 'relay.unhandled': { actions: 'logUnhandled' } },
   states: {
     connecting: {
       entry: 'openSocket',
       on: {
         'relay.ready': { target: 'live', actions: 'logReady' },
+        // Anything the relay sends that we do not handle is logged and ignored (issue #4).
+        'relay.unhandled': { actions: 'logUnhandled' },
         'socket.closed': { target: 'backoff', actions: ['drawBackoff', 'logConnectFailed'] },
         'registration.changed': { target: 'connecting', reenter: true, actions: 'closeSocket' },
         'signal.stop': { target: 'stopped', actions: 'closeSocket' },
@@ -149,7 +149,9 @@ export const agentMachine = setup({
         'socket.closed': { target: 'backoff', actions: ['drawBackoff', 'logDrop'] },
         'uptime.healthy': { target: '.serving', actions: ['resetBackoff', 'logServing'] },
         'record.changed': { actions: 'republish' },
-        'registration.changed': { target: 'connecting', actions: 'closeSocket' },
+        'relay.unhandled': { actions: 'logUnhandled' },
+        // Leaving this registration on purpose: say bye so the old slot is dropped at once.
+        'registration.changed': { target: 'connecting', actions: ['sendBye', 'closeSocket'] },
         'signal.stop': { target: 'stopped', actions: ['sendBye', 'closeSocket'] },
       },
       states: {
