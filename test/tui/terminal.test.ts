@@ -15,6 +15,14 @@ const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const tmux = hasTmux();
 if (!tmux && !inCi) console.warn('skipping the tmux terminal test: tmux is not installed');
 
+/** Waits (bounded) until the screen satisfies `check`; fails showing the screen it saw last. */
+async function screenUntil(session: TmuxSession, check: (screen: string) => boolean, ms: number): Promise<string> {
+  let screen = '';
+  const ok = await until(() => check((screen = session.capture())), ms);
+  if (!ok) expect.fail(`the screen never got there within ${ms} ms; last screen:\n${screen}`);
+  return screen;
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('mir-tui in a real terminal', () => {
@@ -55,13 +63,13 @@ describe('mir-tui in a real terminal', () => {
 
     it('shows an agent the moment it comes online, then prints the device picked by filter + Enter', async () => {
       const { session, out, rc } = openTui('pick');
-      expect(await until(() => session.capture().includes('● live'), 15_000)).toBe(true);
+      await screenUntil(session, (s) => s.includes('● live'), 15_000);
       expect(session.capture()).toContain('no devices yet');
 
       agents.push(startAgentProcess(relay!.url, 'alpha-box', join(dir, 'alpha')));
-      expect(await until(() => /alpha-box/.test(session.capture()), 15_000)).toBe(true);
+      await screenUntil(session, (s) => s.includes('alpha-box'), 15_000);
       agents.push(startAgentProcess(relay!.url, 'bravo-node', join(dir, 'bravo')));
-      expect(await until(() => /bravo-node/.test(session.capture()), 15_000)).toBe(true);
+      await screenUntil(session, (s) => s.includes('bravo-node'), 15_000);
       const screen = session.capture();
       // Joined while the TUI was open: the "new" badge, and the banner for the latest one.
       expect(screen).toMatch(/● bravo-node .* registry +new/);
@@ -69,7 +77,7 @@ describe('mir-tui in a real terminal', () => {
       for (const line of screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 
       session.type('brv');
-      expect(await until(() => /> brv▏ +1\/2/.test(session.capture()), 5_000)).toBe(true);
+      await screenUntil(session, (s) => /> brv▏ +1\/2/.test(s), 5_000);
       session.press('Enter');
       expect(await until(() => existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '', 10_000)).toBe(true);
       expect(readFileSync(rc, 'utf8').trim()).toBe('0');
@@ -90,9 +98,9 @@ describe('mir-tui in a real terminal', () => {
 
     it('removes a row when its agent leaves, and quits with 130 and nothing on stdout on Esc', async () => {
       const { session, out, rc } = openTui('quit');
-      expect(await until(() => session.capture().includes('bravo-node'), 15_000)).toBe(true);
+      await screenUntil(session, (s) => s.includes('bravo-node'), 15_000);
       await stop(agents.pop());
-      expect(await until(() => !session.capture().includes('bravo-node'), 15_000)).toBe(true);
+      await screenUntil(session, (s) => !s.includes('bravo-node'), 15_000);
       expect(session.capture()).toContain('alpha-box');
       session.press('Escape');
       expect(await until(() => existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '', 10_000)).toBe(true);
