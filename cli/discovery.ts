@@ -39,7 +39,8 @@ async function discover(values: Record<string, string | boolean | undefined>): P
     process.stderr.write(`mir: the registry at ${relayUrl} could not be reached (${result.view.problem ?? 'no answer'}); local machines only\n`);
   }
   if (values.debug) {
-    process.stderr.write(`mir: debug: ${result.view.dropped} registry entr${result.view.dropped === 1 ? 'y' : 'ies'} did not open and were dropped\n`);
+    const n = result.view.dropped;
+    process.stderr.write(`mir: debug: dropped ${n} registry entr${n === 1 ? 'y' : 'ies'} that did not open\n`);
   }
   return { result, relayUrl };
 }
