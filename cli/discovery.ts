@@ -35,7 +35,9 @@ async function discover(values: Record<string, string | boolean | undefined>): P
   const timeoutMs = secondsFlag('timeout', values.timeout, DEFAULT_TIMEOUT_S, { min: 0.05, max: 600 }) * 1000;
   const result = await discoverOnceNode({ home, relayUrl, timeoutMs });
   for (const n of result.notices) process.stderr.write(`${noticeText(n.name)}\n`);
-  if (!result.reached) {
+  if (!result.reached && result.view.wallet === '') {
+    process.stderr.write(`mir: ${result.view.problem ?? 'no wallet'} (mir wallet new, or mir wallet import-phrase): local machines only\n`);
+  } else if (!result.reached) {
     process.stderr.write(`mir: the registry at ${relayUrl} could not be reached (${result.view.problem ?? 'no answer'}); local machines only\n`);
   }
   if (values.debug) {

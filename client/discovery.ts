@@ -239,6 +239,14 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     };
   }
 
+  function cleanup(): void {
+    gen++;
+    closeSocket();
+    aborter?.abort();
+    aborter = null;
+    for (const t of [fetchTimer, retryTimer, pollTimer]) timers.clearTimeout(t);
+  }
+
   const machine = clientMachine.provide({
     actions: {
       armFetchTimer: () => {
@@ -301,13 +309,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         pollTimer = timers.setTimeout(() => send({ type: 'poll.due' }), pollMs);
       },
       cancelPollTimer: () => timers.clearTimeout(pollTimer),
-      closeAll: () => {
-        gen++;
-        closeSocket();
-        aborter?.abort();
-        aborter = null;
-        for (const t of [fetchTimer, retryTimer, pollTimer]) timers.clearTimeout(t);
-      },
+      closeAll: () => cleanup(),
     },
   });
 
@@ -363,6 +365,9 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
       send({ type: 'client.stopped' });
       stopped = true;
       actor.stop();
+      // Also here, not only in the chart's closeAll: stop() called from inside a listener only
+      // queues client.stopped, and actor.stop() then drops the queue.
+      cleanup();
     },
     getView: () => view,
     getState: () => actor.getSnapshot().value as ClientStateValue,

@@ -1,4 +1,5 @@
 /** The pure parts of the client: merge order and precedence, resolve, the browser store, wire parsing. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type OpenedEntry, OpenedRegistry, parseWatchMessage } from '../../client/entries.js';
 import { mergeRows, type LocalEntry } from '../../client/merge.js';
@@ -78,5 +79,18 @@ describe('browserStore', () => {
     expect([...s.loadSeen()]).toEqual([['m1', 0]]);
     data.set('mir.seen.v1', '{oops');
     expect(s.loadSeen().size).toBe(0);
+  });
+});
+
+describe('client core', () => {
+  it('is browser-safe: no node: imports, no ws, no process outside client/node*.ts', () => {
+    const core = readdirSync('client').filter((f) => f.endsWith('.ts') && !f.startsWith('node'));
+    expect(core).toContain('discovery.ts');
+    for (const f of core) {
+      const src = readFileSync(`client/${f}`, 'utf8');
+      expect(src, f).not.toMatch(/from '(node:[^']+|ws)'/);
+      expect(src, f).not.toMatch(/\bprocess\./);
+      expect(src, f).not.toMatch(/from '\.\.\/(home|common)\//);
+    }
   });
 });
