@@ -33,7 +33,12 @@ async function discover(values: Record<string, string | boolean | undefined>): P
   const home = resolveHome(values.home);
   const relayUrl = relayUrlFlag(values.relay);
   const timeoutMs = secondsFlag('timeout', values.timeout, DEFAULT_TIMEOUT_S, { min: 0.05, max: 600 }) * 1000;
-  const result = await discoverOnceNode({ home, relayUrl, timeoutMs });
+  const result = await discoverOnceNode({
+    home,
+    relayUrl,
+    timeoutMs,
+    onStoreError: (err) => process.stderr.write(`mir: ${err instanceof Error ? err.message : String(err)} (new devices may be announced again)\n`),
+  });
   for (const n of result.notices) process.stderr.write(`${noticeText(n.name)}\n`);
   if (!result.reached && result.view.wallet === '') {
     process.stderr.write(`mir: ${result.view.problem ?? 'no wallet'} (mir wallet new, or mir wallet import-phrase): local machines only\n`);

@@ -70,6 +70,8 @@ export interface DiscoveryOptions {
   backoffCapMs?: number;
   /** This device's own machine_id (an agent in the same home): never announced as new. */
   selfMachineId?: string;
+  /** Told when the store could not persist the seen set (the list goes on; the save is retried). */
+  onStoreError?: (err: unknown) => void;
   /** `--inspect`: passed to createActor. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
@@ -101,6 +103,17 @@ function reasonOf(err: unknown): string {
   if (cause?.code) return cause.code;
   if (err instanceof Error) return err.name === 'AbortError' ? 'aborted' : err.message;
   return String(err);
+}
+
+/** Calls a listener; its error is rethrown on its own, so it cannot break the actor mid-step. */
+function safely<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
 }
 
 /** Creates a discovery runtime; nothing happens until start(). */
@@ -292,10 +305,15 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
         }
         // Persist before telling anyone: a notice is shown at most once even if we crash right after.
         if (seenDirty) {
-          store.saveSeen(newest);
-          seenDirty = false;
+          try {
+            store.saveSeen(newest);
+            seenDirty = false;
+          } catch (err) {
+            // A full disk must not stop the list; the save is tried again after the next change.
+            options.onStoreError?.(err);
+          }
         }
-        for (const n of notices) for (const l of noticeListeners) l(n);
+        for (const n of notices) for (const l of noticeListeners) safely(l, n);
         send({ type: 'notices.sent', count: notices.length });
       },
       armRetryTimer: ({ context }) => {
@@ -353,7 +371,7 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
     const next = makeView();
     if (sameView(view, next)) return;
     view = next;
-    for (const l of listeners) l(view);
+    for (const l of listeners) safely(l, view);
   });
   actor.start();
 

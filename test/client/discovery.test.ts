@@ -145,6 +145,17 @@ describe('discovery against a real relay', () => {
     expect(third.notices).toEqual([]);
   });
 
+  it('still lists when the seen set cannot be saved, and says so', async () => {
+    relay = await testRelay();
+    agents.push(await sealedAgent(relay.url, wallet, record('mini')));
+    await waitRegistry(relay.httpUrl, wallet.address, (ids) => ids.length === 1);
+    const store = { ...memoryStore(), saveSeen: () => { throw new Error('cannot write seen.json: ENOSPC'); } };
+    const errors: unknown[] = [];
+    const r = await discoverOnce({ wallet, relayUrl: relay.url, store, timeoutMs: 3000, onStoreError: (e) => errors.push(e) });
+    expect(r.view.devices.map((x) => x.name)).toEqual(['mini']);
+    expect(String(errors[0])).toContain('ENOSPC');
+  });
+
   it('merges machines.json first: local wins by machine_id and is online when the registry lists it', async () => {
     relay = await testRelay();
     const sharedId = newMachineId();
