@@ -99,8 +99,10 @@ const defaultTimers: Timers = {
 export const httpBaseOf = (relayUrl: string): string => relayUrl.replace(/^ws/, 'http').replace(/\/+$/, '');
 
 function reasonOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string } }).cause;
-  if (cause?.code) return cause.code;
+  // fetch() in Node says only "fetch failed"; the reason (ECONNREFUSED…) sits in its cause.
+  const cause = (err as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause;
+  const why = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message;
+  if (why) return why;
   if (err instanceof Error) return err.name === 'AbortError' ? 'aborted' : err.message;
   return String(err);
 }
