@@ -45,7 +45,8 @@ function startAgent(args: string[]): AgentProc {
   const child = spawn(process.execPath, [bin('mir-agent'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': stderr is fully read by then.
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -122,9 +123,9 @@ describe('mir-agent (the binary)', () => {
     expect(res.stdout).toContain('"after"');
     await watcher.until(isUpsertFor(file.machine_id, 'after'), 'the renamed upsert', 8_000, seen);
     expect(watcher.messages.slice(seen).some((m) => m.type === 'remove')).toBe(false);
-    const evs = events(a.stderr()).map((e) => e.event);
-    expect(evs.filter((e) => e === 'connect')).toHaveLength(1);
-    expect(evs).toContain('republish');
+    // The log line is written when the frame has left; stderr may trail the watcher a little.
+    await waitUntil(() => a.stderr().includes('"event":"republish"'), 'the republish log line');
+    expect(events(a.stderr()).filter((e) => e.event === 'connect')).toHaveLength(1);
     a.child.kill('SIGTERM');
     expect(await a.exit).toBe(0);
   });
@@ -135,6 +136,14 @@ describe('mir-agent (the binary)', () => {
     expect(r.stderr).toMatch(/^mir-agent: no agent in .*run `mir-agent --home .*` first\n$/);
   });
 });
+
+async function waitUntil(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 8_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function waitForFile(h: string): Promise<ReturnType<typeof agentJson>> {
   const end = Date.now() + 8_000;
