@@ -107,6 +107,9 @@ export function startAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   let connectedAt = 0;
   let uptimeTimer: unknown;
   let backoffTimer: unknown;
+  let heartbeatTimer: unknown;
+  /** Heard anything (pong, ping, frame) from the relay since the last heartbeat tick (the ws way). */
+  let alive = true;
   /** Sockets we closed whose closing handshake is still under way (awaited by stop()). */
   const closing = new Map<WebSocket, Promise<void>>();
 
@@ -162,8 +165,14 @@ export function startAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
         s.on('error', (err: Error) => {
           if (s === ws) lastReason = describeError(err);
         });
+        const heard = () => {
+          if (s === ws) alive = true;
+        };
+        s.on('pong', heard);
+        s.on('ping', heard);
         s.on('message', (data, isBinary) => {
           if (s !== ws) return;
+          alive = true;
           const frame = classifyFrame(data, isBinary);
           if (frame.kind === 'ready') actor.send({ type: 'relay.ready' });
           else actor.send({ type: 'relay.unhandled', kind: frame.what });
@@ -179,6 +188,11 @@ export function startAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
         const s = ws;
         ws = undefined;
         if (s) closeQuietly(s);
+      },
+      terminateSocket: () => {
+        const s = ws;
+        ws = undefined;
+        s?.terminate();
       },
       sendPublish: () => publish(true),
       republish: () => publish(false),
@@ -196,6 +210,21 @@ export function startAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       cancelUptimeTimer: () => {
         if (uptimeTimer !== undefined) clock.clearTimeout(uptimeTimer);
         uptimeTimer = undefined;
+      },
+      startHeartbeat: ({ context }) => {
+        alive = true;
+        const tick = () => {
+          heartbeatTimer = undefined;
+          if (!alive) return actor.send({ type: 'heartbeat.missed', draw: random() });
+          alive = false;
+          if (ws?.readyState === WebSocket.OPEN) ws.ping();
+          heartbeatTimer = clock.setTimeout(tick, context.heartbeatMs);
+        };
+        heartbeatTimer = clock.setTimeout(tick, context.heartbeatMs);
+      },
+      stopHeartbeat: () => {
+        if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer);
+        heartbeatTimer = undefined;
       },
       armBackoffTimer: ({ context }) => {
         backoffTimer = clock.setTimeout(() => {
@@ -215,7 +244,8 @@ export function startAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       logServing: () => log('serving', { uptime_s: uptimeSeconds() }),
       logDrop: ({ context, event }) => {
         stats.drops++;
-        log('drop', { relay: cfg.relay_url, code: event.type === 'socket.closed' ? (event.code ?? null) : null, reason: lastReason, uptime_s: uptimeSeconds(), next_backoff_ms: context.delayMs });
+        const reason = event.type === 'heartbeat.missed' ? 'relay silent for a heartbeat interval' : lastReason;
+        log('drop', { relay: cfg.relay_url, code: event.type === 'socket.closed' ? (event.code ?? null) : null, reason, uptime_s: uptimeSeconds(), next_backoff_ms: context.delayMs });
       },
       logConnectFailed: ({ context }) => {
         // Once per state change (issue #4): the first failure, or a different reason.

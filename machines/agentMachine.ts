@@ -4,7 +4,7 @@
  *   connecting → live.registered (relay said ready; publish sent off)
  *              → live.published  (the registry frame left the socket)
  *              → live.serving    (the connection stayed healthy ≥ healthyMs: backoff ceiling reset)
- *   any drop → backoff → connecting → … → publish again (reconnect-republish)
+ *   any drop (socket closed, or a ping unanswered for a heartbeat interval) → backoff → connecting → … → publish again (reconnect-republish)
  *
  * Backoff (SPEC §4): base 1 s, cap 30 s, full jitter in [0, ceiling]; the ceiling doubles on
  * every drop or failed attempt and goes back to base only on `uptime.healthy`, so a relay that
@@ -23,6 +23,12 @@ export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 /** A connection must stay up this long before the backoff ceiling resets (SPEC §4). */
 export const HEALTHY_UPTIME_MS = 10_000;
+/**
+ * The agent pings the relay this often on a live socket; a relay that stays silent for a whole
+ * interval after a ping is treated as gone. Without it a half-open TCP connection (laptop
+ * sleep, NAT timeout) would keep the agent "live" and unlisted forever.
+ */
+export const HEARTBEAT_MS = 30_000;
 
 /**
  * Full-jitter delay for a draw in [0, 1): an integer in [0, ceilingMs], both ends included.
@@ -45,6 +51,7 @@ export interface AgentMachineInput {
   baseMs?: number;
   capMs?: number;
   healthyMs?: number;
+  heartbeatMs?: number;
 }
 
 /** Everything here is safe to stream to the inspector: timings only. */
@@ -53,6 +60,8 @@ export interface AgentContext {
   readonly capMs: number;
   /** How long `armUptimeTimer` waits before the shell sends `uptime.healthy`. */
   readonly healthyMs: number;
+  /** Interval of the shell's pings on a live socket (`startHeartbeat`). */
+  readonly heartbeatMs: number;
   /** The jitter ceiling for the next drop. */
   readonly ceilingMs: number;
   /** The delay drawn for the current (or last) backoff; `armBackoffTimer` arms it. */
@@ -69,6 +78,8 @@ export type AgentEvent =
   | { type: 'uptime.healthy' }
   /** The socket closed or never opened; `draw` is a fresh random number in [0, 1). */
   | { type: 'socket.closed'; draw: number; code?: number }
+  /** The relay answered nothing for a whole heartbeat interval after a ping; `draw` as above. */
+  | { type: 'heartbeat.missed'; draw: number }
   /** The backoff timer armed by `armBackoffTimer` ran out. */
   | { type: 'backoff.elapsed' }
   /** The record changed (name or host key, e.g. `mir-agent rename`): republish on the live socket. */
@@ -104,12 +115,17 @@ export const agentMachine = setup({
     /** Start the healthy-uptime timer; the shell sends `uptime.healthy` after `healthyMs`. */
     armUptimeTimer: () => {},
     cancelUptimeTimer: () => {},
+    /** Ping every `heartbeatMs`; the shell sends `heartbeat.missed` when a ping goes unanswered. */
+    startHeartbeat: () => {},
+    stopHeartbeat: () => {},
+    /** Drop the socket without a closing handshake (the relay is not listening any more). */
+    terminateSocket: () => {},
     /** Start the backoff timer for `context.delayMs`; the shell sends `backoff.elapsed`. */
     armBackoffTimer: () => {},
     cancelBackoffTimer: () => {},
     /** Draw this drop's delay from the event's random number, then double the ceiling. */
     drawBackoff: assign(({ context, event }) => {
-      const draw = event.type === 'socket.closed' ? event.draw : NaN;
+      const draw = event.type === 'socket.closed' || event.type === 'heartbeat.missed' ? event.draw : NaN;
       return { delayMs: backoffDelay(context.ceilingMs, draw), ceilingMs: nextCeiling(context.ceilingMs, context.capMs) };
     }),
     /** A healthy connection earns a fresh ceiling (SPEC §4). */
@@ -126,7 +142,14 @@ export const agentMachine = setup({
   id: 'agent',
   context: ({ input }) => {
     const baseMs = input?.baseMs ?? BACKOFF_BASE_MS;
-    return { baseMs, capMs: input?.capMs ?? BACKOFF_CAP_MS, healthyMs: input?.healthyMs ?? HEALTHY_UPTIME_MS, ceilingMs: baseMs, delayMs: 0 };
+    return {
+      baseMs,
+      capMs: input?.capMs ?? BACKOFF_CAP_MS,
+      healthyMs: input?.healthyMs ?? HEALTHY_UPTIME_MS,
+      heartbeatMs: input?.heartbeatMs ?? HEARTBEAT_MS,
+      ceilingMs: baseMs,
+      delayMs: 0,
+    };
   },
   initial: 'connecting',
   states: {
@@ -142,11 +165,12 @@ export const agentMachine = setup({
       },
     },
     live: {
-      entry: 'armUptimeTimer',
-      exit: 'cancelUptimeTimer',
+      entry: ['armUptimeTimer', 'startHeartbeat'],
+      exit: ['cancelUptimeTimer', 'stopHeartbeat'],
       initial: 'registered',
       on: {
         'socket.closed': { target: 'backoff', actions: ['drawBackoff', 'logDrop'] },
+        'heartbeat.missed': { target: 'backoff', actions: ['terminateSocket', 'drawBackoff', 'logDrop'] },
         'uptime.healthy': { target: '.serving', actions: ['resetBackoff', 'logServing'] },
         'record.changed': { actions: 'republish' },
         'relay.unhandled': { actions: 'logUnhandled' },

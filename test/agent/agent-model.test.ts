@@ -23,6 +23,7 @@ const EVENTS: AgentEvent[] = [
   { type: 'publish.sent' },
   { type: 'uptime.healthy' },
   { type: 'socket.closed', draw: DRAW },
+  { type: 'heartbeat.missed', draw: DRAW },
   { type: 'backoff.elapsed' },
   { type: 'record.changed' },
   { type: 'registration.changed' },
@@ -127,8 +128,18 @@ const events = {
   },
   'uptime.healthy': async () => {
     const s = sut!;
-    expect(s.clock.pending()).toEqual([s.rt.actor.getSnapshot().context.healthyMs]);
-    s.clock.fireNext();
+    s.clock.fireArmedFor(s.rt.actor.getSnapshot().context.healthyMs);
+  },
+  'heartbeat.missed': async () => {
+    const s = sut!;
+    const c = await currentConnection(s);
+    const { heartbeatMs } = s.rt.actor.getSnapshot().context;
+    c.socket.pause(); // the relay goes quiet: no pong will come back (a half-open connection)
+    s.clock.fireArmedFor(heartbeatMs); // ping
+    expect(s.rt.state()).not.toBe('backoff');
+    s.clock.fireArmedFor(heartbeatMs); // still nothing heard: the agent gives up on this socket
+    expect(s.rt.state()).toBe('backoff');
+    c.socket.resume(); // lets the relay side notice the agent cut the connection
   },
   'socket.closed': async () => {
     const s = sut!;
@@ -206,11 +217,11 @@ const states = {
       case 'registered':
       case 'published':
         await expectPublished(s, await currentConnection(s));
-        expect(s.clock.pending()).toEqual([ctx.healthyMs]);
+        expect(s.clock.pending()).toEqual([ctx.healthyMs, ctx.heartbeatMs]);
         break;
       case 'serving':
         await expectPublished(s, await currentConnection(s));
-        expect(s.clock.pending()).toEqual([]);
+        expect(s.clock.pending()).toHaveLength(1); // the heartbeat; the uptime timer has fired
         expect(ctx.ceilingMs).toBe(ctx.baseMs);
         break;
       case 'backoff':
@@ -229,7 +240,7 @@ const states = {
 
 describe('agentMachine walked against the real runtime shell', () => {
   it('has one path per transition of the chart (a changed chart is noticed)', () => {
-    expect(paths).toHaveLength(15);
+    expect(paths).toHaveLength(16);
   });
 
   for (const path of paths) {

@@ -22,6 +22,7 @@ const draw = fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true
 
 const lifecycleEvent: fc.Arbitrary<AgentEvent> = fc.oneof(
   fc.record({ type: fc.constant('socket.closed' as const), draw }),
+  fc.record({ type: fc.constant('heartbeat.missed' as const), draw }),
   fc.constant({ type: 'backoff.elapsed' as const }),
   fc.constant({ type: 'relay.ready' as const }),
   fc.constant({ type: 'publish.sent' as const }),

@@ -4,6 +4,8 @@ import type { Clock } from '../../agent/clock.js';
 interface Timer {
   id: number;
   at: number;
+  /** The duration it was armed with: tells the shell's timers apart. */
+  ms: number;
   fn: () => void;
 }
 
@@ -15,7 +17,7 @@ export class ManualClock implements Clock {
     return this.t;
   }
   setTimeout(fn: () => void, ms: number): unknown {
-    const timer = { id: ++this.seq, at: this.t + ms, fn };
+    const timer = { id: ++this.seq, at: this.t + ms, ms, fn };
     this.timers.push(timer);
     return timer.id;
   }
@@ -25,6 +27,14 @@ export class ManualClock implements Clock {
   /** Delays (from now) of the armed timers, soonest first. */
   pending(): number[] {
     return this.timers.map((x) => x.at - this.t).sort((a, b) => a - b);
+  }
+  /** Fires the timer that was armed for `ms` (time moves to it), leaving the others armed. */
+  fireArmedFor(ms: number): void {
+    const timer = this.timers.find((x) => x.ms === ms);
+    if (!timer) throw new Error(`no timer armed for ${ms} ms (armed: ${this.timers.map((x) => x.ms).join(', ')})`);
+    this.timers = this.timers.filter((x) => x !== timer);
+    this.t = Math.max(this.t, timer.at);
+    timer.fn();
   }
   /** Moves time to the soonest timer and fires it; false when none is armed. */
   fireNext(): boolean {

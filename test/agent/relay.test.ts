@@ -139,6 +139,16 @@ describe('mir-agent runtime with the real relay', () => {
     expect(statSync(join(home, 'agent.json')).mode & 0o777).toBe(0o600);
   });
 
+  it('keeps a quiet connection through many heartbeats: the real relay answers every ping', async () => {
+    const r = await relay();
+    const rt = agent({ relayUrl: r.url, backoff: { heartbeatMs: 40 } });
+    await waitFor(async () => (await listing(r)).length === 1, 'listed');
+    await new Promise((res) => setTimeout(res, 600)); // ~15 heartbeat intervals
+    expect(rt.stats.drops).toBe(0);
+    expect(rt.stats.attempts).toBe(1);
+    expect(await listing(r)).toHaveLength(1);
+  });
+
   it('keeps retrying a relay that is down at start, logging it once, and registers when it comes up', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
