@@ -46,13 +46,15 @@ export interface AgentSetup {
 /**
  * Loads agent.json from `home`, or creates it. `name` / `relayUrl` are the command-line
  * values (already checked); when given they win and are written back. `defaultRelayUrl` is
- * used only when creating ($MIR_RELAY or the SPEC §6 default).
+ * asked only when creating ($MIR_RELAY or the SPEC §6 default), so a stale $MIR_RELAY cannot
+ * break an agent that already has its relay.
  */
-export function loadOrCreateAgentFile(home: string, opts: { name?: string; relayUrl?: string; defaultRelayUrl: string }): AgentSetup {
+export function loadOrCreateAgentFile(home: string, opts: { name?: string; relayUrl?: string; defaultRelayUrl: string | (() => string) }): AgentSetup {
   const existing = readAgentFile(home);
   if (!existing) {
     ensureHome(home);
-    const file = newAgentFile(opts.name ?? defaultAgentName(), opts.relayUrl ?? opts.defaultRelayUrl);
+    const fallback = typeof opts.defaultRelayUrl === 'function' ? opts.defaultRelayUrl : () => opts.defaultRelayUrl as string;
+    const file = newAgentFile(opts.name ?? defaultAgentName(), opts.relayUrl ?? fallback());
     writeAgentFile(home, file);
     return { file, created: true, updated: [] };
   }

@@ -67,7 +67,7 @@ async function serve(argv: string[]): Promise<number> {
   const home = resolveHome(values.home);
   // The wallet first: without one, say which command makes it and create nothing.
   const wallet = loadWallet(home);
-  const setup = loadOrCreateAgentFile(home, { name, relayUrl, defaultRelayUrl: relayUrlFlag(undefined) });
+  const setup = loadOrCreateAgentFile(home, { name, relayUrl, defaultRelayUrl: () => relayUrlFlag(undefined) });
   pinOwner(home, wallet.address); // SPEC §4: a wallet-holding agent accepts its own wallet
   const log = createLogger('agent');
   log('start', {

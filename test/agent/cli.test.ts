@@ -12,6 +12,7 @@ import { newWallet } from '../../crypto/wallet.js';
 import { storeWallet } from '../../home/wallet.js';
 import { bin, run } from '../helpers/run.js';
 import { Watcher, type WatchMessage } from './watcher.js';
+import { createInterface } from 'node:readline';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -130,12 +131,67 @@ describe('mir-agent (the binary)', () => {
     expect(await a.exit).toBe(0);
   });
 
+  it('is listed again, untouched, after the mir-relay process is killed and started again on the same port', async () => {
+    const first = await relayProc(0);
+    const h = home();
+    const a = startAgent(['--home', h, '--relay', first.url, '--name', 'survivor']);
+    const file = await waitForFile(h);
+    const listedOn = async (url: string) => {
+      const res = await fetch(`${url.replace(/^ws/, 'http')}/registry?wallet=${wallet.address}`).catch(() => undefined);
+      const entries = res?.ok ? ((await res.json()) as Array<{ machine_id: string; blob: string }>) : [];
+      return entries.find((e) => e.machine_id === file.machine_id && openDevice(wallet.registryKey, e.blob, file.machine_id)?.name === 'survivor');
+    };
+    await waitUntilAsync(() => listedOn(first.url), 'listed on the first relay');
+    first.child.kill('SIGKILL'); // a crash: no close frames, no goodbye
+    await new Promise((r) => first.child.once('exit', r));
+    const second = await relayProc(first.port);
+    await waitUntilAsync(() => listedOn(second.url), 'listed on the restarted relay');
+    await waitUntil(() => events(a.stderr()).filter((e) => e.event === 'ready').length >= 2, 'a second ready in the log');
+    expect(events(a.stderr()).map((e) => e.event)).toContain('drop');
+    a.child.kill('SIGTERM');
+    expect(await a.exit).toBe(0);
+  });
+
   it('`mir-agent rename` without an agent home says what to run first', async () => {
     const r = await run('mir-agent', ['rename', 'x', '--home', home()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^mir-agent: no agent in .*run `mir-agent --home .*` first\n$/);
   });
 });
+
+interface RelayProc {
+  child: ChildProcess;
+  url: string;
+  port: number;
+}
+
+/** A real `mir-relay` process; its first stdout line is its URL. */
+async function relayProc(port: number): Promise<RelayProc> {
+  const child = spawn(process.execPath, [bin('mir-relay'), '--listen', `127.0.0.1:${port}`, '--stats', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('mir-relay did not print its URL')), 10_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      const m = /^mir-relay listening on (ws:\/\/\S+)$/.exec(line);
+      if (m) resolve(m[1]!);
+      else reject(new Error(`unexpected first line: ${line}`));
+    });
+  });
+  return { child, url, port: Number(new URL(url).port) };
+}
+
+async function waitUntilAsync<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 async function waitUntil(cond: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 8_000;
