@@ -92,10 +92,19 @@ async function passkey(create: boolean): Promise<void> {
   }
 }
 
-function phrase(event: SubmitEvent): void {
+/** Lets the browser paint (the busy button) before the ~0.2 s of synchronous key derivation. */
+const nextPaint = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+async function phrase(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const field = byId<HTMLTextAreaElement>('phrase');
+  const submit = byId('phrase-submit');
+  busy(signInButtons, true);
+  submit.textContent = 'Opening your wallet…';
+  await nextPaint();
   const result = signInWithPhrase(field.value);
+  busy(signInButtons, false);
+  submit.textContent = 'Sign in with phrase';
   if (!result.ok) {
     showError('phrase-error', `That phrase does not work: ${result.message}.`);
     field.setAttribute('aria-invalid', 'true');
@@ -109,7 +118,7 @@ function phrase(event: SubmitEvent): void {
 }
 
 function main(): void {
-  byId('phrase-form').addEventListener('submit', phrase);
+  byId('phrase-form').addEventListener('submit', (e) => void phrase(e as SubmitEvent));
   byId('passkey-signin').addEventListener('click', () => void passkey(false));
   byId('passkey-register').addEventListener('click', () => void passkey(true));
   byId('sign-out').addEventListener('click', signOut);

@@ -3,6 +3,7 @@
  * mir-agent processes on loopback. Screenshots land in test-results/web/ for people to look at.
  */
 import { type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { sealDevice } from '../../crypto/registry.js';
 import { newWallet, phraseFromSecret, walletFromPhrase } from '../../crypto/wallet.js';
 import { silentLogger } from '../../common/log.js';
 import { startRelay } from '../../relay/server.js';
-import { agentHome, buildPage, CHROMIUM, hasChromium, inCI, launchChromium, SCREENSHOTS, startAgent, stopProcess } from './harness.js';
+import { agentHome, bin, buildPage, CHROMIUM, hasChromium, inCI, launchChromium, SCREENSHOTS, startAgent, stopProcess } from './harness.js';
 
 const WAIT = 15_000;
 
@@ -36,6 +37,7 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
   const phrase = phraseFromSecret(wallet.secret);
   const agents = new Map<string, ChildProcess>();
   const sockets: WebSocket[] = [];
+  const pageErrors: string[] = [];
   let root = '';
   let webDir = '';
   let relay: Relay;
@@ -51,6 +53,7 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
   };
 
   beforeAll(async () => {
+    if (!existsSync(bin('mir-agent'))) throw new Error(`${bin('mir-agent')} is missing: run npm run build first`);
     root = await mkdtemp(join(tmpdir(), 'mir-web-e2e-'));
     webDir = await buildPage();
     relay = await startRelay({ port: 0, webDir, log: silentLogger });
@@ -70,6 +73,9 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
       sockets.push(ws);
     }
     page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // CSP refusals and failed loads surface as console errors.
+    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
   }, 60_000);
 
   afterAll(async () => {
@@ -82,7 +88,9 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
   }, 30_000);
 
   it('signs in with the recovery phrase and lists the agents by name, dropping forged entries', async () => {
-    await page.goto(relay.httpUrl.replace('127.0.0.1', 'localhost') + '/');
+    const response = await page.goto(relay.httpUrl.replace('127.0.0.1', 'localhost') + '/');
+    // The page runs under the relay's strict CSP (no inline code, same origin only).
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.screenshot({ path: join(SCREENSHOTS, 'signin.png'), fullPage: true });
     // Keyboard only: type into the labelled field, Tab to the button, Enter.
     await page.getByLabel('Use my recovery phrase').focus();
@@ -113,6 +121,10 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker); // same document
     await page.screenshot({ path: join(SCREENSHOTS, 'list-notice.png'), fullPage: true });
   }, 30_000);
+
+  it('runs without a script error or a CSP violation in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
 
   it('drops an agent from the list when it stops (SIGTERM)', async () => {
     await stopProcess(agents.get('bravo')!);
