@@ -7,7 +7,6 @@
  */
 import { parseFlags, relayUrlFlag } from '../common/args.js';
 import { runMain, UserError } from '../common/errors.js';
-import { startInspector } from '../common/inspect.js';
 import { createLogger } from '../common/log.js';
 import { nameProblem } from '../crypto/record.js';
 import { pinOwner } from '../home/files.js';
@@ -80,7 +79,8 @@ async function serve(argv: string[]): Promise<number> {
     updated: setup.updated.join(',') || undefined,
   });
 
-  const inspector = inspect ? startInspector(inspect) : undefined;
+  // Loaded only when asked for: the inspector client is a good share of an idle agent's memory.
+  const inspector = inspect ? (await import('../common/inspect.js')).startInspector(inspect) : undefined;
   const runtime = startAgentRuntime({ home, wallet, log, inspect: inspector?.inspect });
 
   await new Promise<void>((resolve) => {
