@@ -32,6 +32,31 @@ if (!hasChromium && !inCI) {
 
 type Relay = Awaited<ReturnType<typeof startRelay>>;
 
+/** Runs in the page: visible elements matching `selector` whose text contrast is under 4.5:1 (WCAG AA). */
+function lowContrast(selector: string): string[] {
+  const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
+  const lum = ([r, g, b]: number[]): number => {
+    const ch = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * ch(r!) + 0.7152 * ch(g!) + 0.0722 * ch(b!);
+  };
+  const background = (el: Element | null): number[] => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3]! > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out: string[] = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!(el as HTMLElement).offsetParent || !el.textContent?.trim()) continue;
+    const fg = lum(rgb(getComputedStyle(el).color));
+    const bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}:1`);
+  }
+  return out;
+}
+
 describe.skipIf(!hasChromium)('the page in Chromium against a real relay and real agents', () => {
   const wallet = newWallet();
   const phrase = phraseFromSecret(wallet.secret);
@@ -120,6 +145,27 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     expect(await page.locator('#notices').getAttribute('aria-live')).toBe('polite');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker); // same document
     await page.screenshot({ path: join(SCREENSHOTS, 'list-notice.png'), fullPage: true });
+  }, 30_000);
+
+  it('keeps text contrast at 4.5:1 or more in the light and the dark scheme', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const low = await page.evaluate(lowContrast, 'h1, #status, caption, th, td, code, .badge, .state, .notice p, button, .brand');
+      expect(low, `${scheme} scheme`).toEqual([]);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'list-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // The check itself can fail: a grey-on-white probe is caught.
+    await page.evaluate(() => {
+      const probe = document.createElement('p');
+      probe.id = 'probe';
+      probe.textContent = 'faint';
+      probe.style.color = '#aaaaaa';
+      probe.style.background = '#ffffff';
+      document.getElementById('main')!.append(probe);
+    });
+    expect(await page.evaluate(lowContrast, '#probe')).toHaveLength(1);
+    await page.evaluate(() => document.getElementById('probe')?.remove());
   }, 30_000);
 
   it('runs without a script error or a CSP violation in the page', () => {
