@@ -2,7 +2,7 @@
 // (issue #4): register and publish, reconnect-republish after a relay restart, rename and
 // relay switches on the live registration, quiet retries while the relay is down.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,22 @@ describe('mir-agent runtime with the real relay', () => {
     rt.reload();
     await waitFor(async () => nameIn((await listing(r))[0]?.blob ?? '', rt.machineId) === 'after', 'the new name listed');
     expect(rt.stats.attempts).toBe(1);
+  });
+
+  it('keeps serving with its last good config when agent.json turns corrupt, and says so once', async () => {
+    const r = await relay();
+    const home = tempHome();
+    loadOrCreateAgentFile(home, { name: 'steady', relayUrl: r.url, defaultRelayUrl: r.url });
+    const logs: string[] = [];
+    const rt = agent({ home, watch: false }, logs);
+    await waitFor(async () => (await listing(r)).length === 1, 'listed');
+    writeFileSync(join(home, 'agent.json'), '{"name": ');
+    rt.reload();
+    const line = logs.map((l) => JSON.parse(l) as Record<string, string>).find((l) => l.event === 'config-error');
+    expect(line?.error).toMatch(/agent\.json is corrupt/);
+    expect(rt.state()).toBe('published');
+    expect(rt.config().name).toBe('steady');
+    expect(nameIn((await listing(r))[0]!.blob, rt.machineId)).toBe('steady');
   });
 
   it('moves to a new relay URL at once and says bye to the old one', async () => {
