@@ -31,17 +31,22 @@ The screen is drawn on the terminal (stderr or /dev/tty), never on stdout. NO_CO
 For scripts without a terminal: mir list --json.`;
 
 /**
- * Ink draws only the final frame when CI is set (is-in-ci, read once when Ink loads). mir-tui only
- * ever runs on a real terminal, so it loads Ink with CI hidden, then puts it back for --exec.
+ * Loads Ink and React under the environment a terminal UI wants, then puts the environment back
+ * for --exec: Ink draws only the final frame when CI is set (is-in-ci, read once at load), and
+ * React's development build (chosen by NODE_ENV at load) costs about twice the CPU per frame.
  */
 async function loadInk(): Promise<{ runTui: typeof RunTui }> {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV ??= 'production';
   try {
     return await import('../tui/run.js');
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 

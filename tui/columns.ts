@@ -26,3 +26,15 @@ export function columnsFor(width: number): Columns {
   cols.name = Math.max(1, rest());
   return cols;
 }
+
+/**
+ * An ASCII field in a cell `width` wide: cut with … and padded, leaving one space before the
+ * next cell. Only for fields that are ASCII by construction (ids, hex, source words); names,
+ * which may hold wide characters, are truncated by Ink instead.
+ */
+export function fitAscii(text: string, width: number): string {
+  if (width <= 0) return '';
+  const room = width > 2 ? width - 1 : width;
+  const cut = text.length > room ? `${text.slice(0, Math.max(0, room - 1))}…` : text;
+  return cut.padEnd(width);
+}

@@ -26,3 +26,14 @@ export function Line({ tone, bold, children }: InkProps): ReactNode {
     </Text>
   );
 }
+
+/** A styled piece inside a `<Line>` or `<Text>` (nested Text: no layout node of its own). */
+export function Span({ tone, bold, children }: InkProps): ReactNode {
+  const color = useContext(ColorContext);
+  if (!color || (!tone && !bold)) return <>{children}</>;
+  return (
+    <Text bold={bold} color={tone === 'accent' ? 'cyan' : tone ? TONE_COLOR[tone] : undefined}>
+      {children}
+    </Text>
+  );
+}

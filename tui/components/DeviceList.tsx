@@ -1,12 +1,12 @@
 /** The device rows in a window that follows the cursor; every cell truncates on its own. */
 import { useRef, type ReactNode } from 'react';
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
 import { type DeviceRow } from '../../client/view.js';
 import { hostFingerprint } from '../../crypto/host.js';
-import { columnsFor, type Columns } from '../columns.js';
+import { columnsFor, fitAscii, type Columns } from '../columns.js';
 import { shortId } from '../format.js';
 import { windowStart } from '../selection.js';
-import { Line } from '../theme.js';
+import { Line, Span } from '../theme.js';
 
 export interface DeviceListProps {
   readonly devices: readonly DeviceRow[];
@@ -55,29 +55,29 @@ function Titles({ cols, width }: { cols: Columns; width: number }): ReactNode {
   );
 }
 
+/**
+ * One device: three layout nodes (marks, name, the ASCII fields) rather than one per column,
+ * since Ink's cost per frame grows with nodes and styled runs (bench/tui.ts).
+ */
 function Row({ device, selected, cols, width }: { device: DeviceRow; selected: boolean; cols: Columns; width: number }): ReactNode {
   const flags = [device.stale ? 'stale' : '', device.isNew ? 'new' : ''].filter(Boolean).join(' ');
   return (
     <Box width={width} flexDirection="row">
-      <Cell width={cols.mark} tone="accent" bold>
-        {selected ? '>' : ' '}
-      </Cell>
-      <Cell width={cols.dot} tone={device.online ? 'good' : 'dim'}>
-        {device.online ? '●' : '○'}
-      </Cell>
+      <Text>
+        <Span tone="accent" bold>
+          {fitAscii(selected ? '>' : ' ', cols.mark)}
+        </Span>
+        <Span tone={device.online ? 'good' : 'dim'}>{device.online ? '● ' : '○ '}</Span>
+      </Text>
       <Cell width={cols.name} bold={selected} tone={selected ? 'accent' : undefined}>
         {device.name}
       </Cell>
-      <Cell width={cols.id} tone="dim">
-        {shortId(device.machine_id)}
-      </Cell>
-      <Cell width={cols.fingerprint}>{hostFingerprint(device.host_pub)}</Cell>
-      <Cell width={cols.source} tone="dim">
-        {device.source}
-      </Cell>
-      <Cell width={cols.flags} tone={device.stale ? 'bad' : 'accent'}>
-        {flags}
-      </Cell>
+      <Text wrap="truncate-end">
+        <Span tone="dim">{fitAscii(shortId(device.machine_id), cols.id)}</Span>
+        {fitAscii(hostFingerprint(device.host_pub), cols.fingerprint)}
+        <Span tone="dim">{fitAscii(device.source, cols.source)}</Span>
+        <Span tone={device.stale ? 'bad' : 'accent'}>{fitAscii(flags, cols.flags)}</Span>
+      </Text>
     </Box>
   );
 }
