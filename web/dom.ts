@@ -31,7 +31,7 @@ function rowElement(r: RowText): HTMLTableRowElement {
   tr.dataset.state = r.state;
   const name = cell('Name', 'name');
   name.append(document.createTextNode(r.name));
-  if (r.isNew) name.append(el('span', 'new', 'badge'));
+  if (r.isNew) name.append(' ', el('span', 'new', 'badge')); // the space keeps "desk new" two words when read aloud
   const id = cell('Machine');
   const idCode = el('code', r.shortId);
   idCode.title = r.machineId;

@@ -8,7 +8,7 @@ import { randomBytes } from '../crypto/bytes.js';
 import { phraseFromSecret, type Wallet } from '../crypto/wallet.js';
 import { addNotice, byId, clearList, drawRows, drawStatus } from './dom.js';
 import { startLiveList, type LiveList } from './live.js';
-import { relayUrlFor, sortedRows, statusText } from './present.js';
+import { passkeyBlocker, relayUrlFor, sortedRows, statusText } from './present.js';
 import { signInWithPasskey, signInWithPhrase, wipeWallet, type SignInResult } from './signin.js';
 
 let wallet: Wallet | null = null;
@@ -126,7 +126,18 @@ function main(): void {
     togglePhrase(byId('show-phrase').getAttribute('aria-expanded') !== 'true'),
   );
   byId('retry').addEventListener('click', () => live?.retry());
-  if (typeof PublicKeyCredential === 'undefined') {
+  const blocked = passkeyBlocker(location);
+  if (blocked) {
+    busy(['passkey-signin', 'passkey-register'], true);
+    byId('passkey-blocked-text').textContent = blocked.message;
+    if (blocked.url) {
+      const link = byId<HTMLAnchorElement>('passkey-blocked-link');
+      link.href = blocked.url;
+      link.textContent = blocked.url;
+      link.hidden = false;
+    }
+    byId('passkey-blocked').hidden = false;
+  } else if (typeof PublicKeyCredential === 'undefined') {
     busy(['passkey-signin', 'passkey-register'], true);
     showError('passkey-error', 'This browser has no passkey support here; use your recovery phrase.');
   }

@@ -117,7 +117,7 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
     if (name === 'NotAllowedError' || name === 'AbortError') {
       throw new PasskeyError('the passkey request was cancelled or timed out');
     }
-    if (name === 'SecurityError') throw new PasskeyError('passkeys need a secure page (https or localhost)');
+    if (name === 'SecurityError') throw new PasskeyError('passkeys need a secure page with a domain name (https, or localhost)');
     if (name === 'InvalidStateError') throw new PasskeyError('this authenticator already holds a passkey for this site');
     if (name === 'NotSupportedError') throw noPrf();
     throw new PasskeyError('the passkey request failed; try again or use your recovery phrase');

@@ -99,3 +99,21 @@ export function noticeLine(text: string): string {
 export function relayUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 }
+
+/**
+ * Why passkeys cannot work on this page's address, or null. WebAuthn refuses an IP address as its
+ * rpId, and `mir-relay` prints `ws://127.0.0.1:8787` by default: a loopback page is pointed at
+ * the same page under `localhost` (a secure context, and the same relay).
+ */
+export function passkeyBlocker(location: Pick<Location, 'protocol' | 'hostname' | 'port' | 'pathname'>): { message: string; url?: string } | null {
+  const host = location.hostname;
+  const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[') || host.includes(':');
+  if (!isIp) return null;
+  const loopback = host === '127.0.0.1' || host === '[::1]' || host === '::1';
+  if (!loopback) return { message: 'Passkeys need a domain name, not an IP address: open this page by name, or use your recovery phrase.' };
+  const port = location.port ? `:${location.port}` : '';
+  return {
+    message: 'Passkeys need a domain name, not an IP address. Open this page at localhost to use one:',
+    url: `${location.protocol}//localhost${port}${location.pathname}`,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DeviceRow } from '../../client/view.js';
-import { countText, noticeLine, relayUrlFor, sortedRows, statusText } from '../../web/present.js';
+import { countText, noticeLine, passkeyBlocker, relayUrlFor, sortedRows, statusText } from '../../web/present.js';
 
 const row = (over: Partial<DeviceRow>): DeviceRow => ({
   name: 'mini',
@@ -72,5 +72,25 @@ describe('the notice line', () => {
   it('is the client sentence without the leading emoji', () => {
     expect(noticeLine('📣 new device "mini" joined your wallet')).toBe('new device "mini" joined your wallet');
     expect(noticeLine('new device "📣" joined your wallet')).toBe('new device "📣" joined your wallet');
+  });
+});
+
+describe('passkeys and the page address', () => {
+  const at = (hostname: string, port = '8787') => ({ protocol: 'http:', hostname, port, pathname: '/' });
+
+  it('allows passkeys on localhost and on a domain name', () => {
+    expect(passkeyBlocker(at('localhost'))).toBeNull();
+    expect(passkeyBlocker({ ...at('mir.example', ''), protocol: 'https:' })).toBeNull();
+  });
+
+  it('points a loopback IP page at the same page under localhost', () => {
+    expect(passkeyBlocker(at('127.0.0.1'))?.url).toBe('http://localhost:8787/');
+    expect(passkeyBlocker(at('[::1]'))?.url).toBe('http://localhost:8787/');
+  });
+
+  it('explains that a non-loopback IP address cannot hold a passkey', () => {
+    const b = passkeyBlocker(at('192.168.1.5'));
+    expect(b?.url).toBeUndefined();
+    expect(b?.message).toContain('not an IP address');
   });
 });
