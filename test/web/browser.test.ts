@@ -11,7 +11,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { newHostKeypair } from '../../crypto/host.js';
-import { hex } from '../../crypto/bytes.js';
+import { base64, hex } from '../../crypto/bytes.js';
 import { sealDevice } from '../../crypto/registry.js';
 import { newWallet, phraseFromSecret, walletFromPhrase } from '../../crypto/wallet.js';
 import { silentLogger } from '../../common/log.js';
@@ -63,6 +63,7 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
   const agents = new Map<string, ChildProcess>();
   const sockets: WebSocket[] = [];
   const pageErrors: string[] = [];
+  const outgoing: string[] = [];
   let root = '';
   let webDir = '';
   let relay: Relay;
@@ -99,6 +100,12 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     }
     page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Everything the page sends: request URLs, bodies and headers, and WebSocket frames.
+    page.on('request', (r) => outgoing.push(r.url(), r.postData() ?? '', JSON.stringify(r.headers())));
+    page.on('websocket', (ws) => {
+      outgoing.push(ws.url());
+      ws.on('framesent', (f) => outgoing.push(String(f.payload)));
+    });
     // CSP refusals and failed loads surface as console errors.
     page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
   }, 60_000);
@@ -167,6 +174,21 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     expect(await page.evaluate(lowContrast, '#probe')).toHaveLength(1);
     await page.evaluate(() => document.getElementById('probe')?.remove());
   }, 30_000);
+
+  it('never sends the wallet secret, the phrase or K_reg anywhere (only the address)', () => {
+    const sent = outgoing.join('\n');
+    expect(sent).toContain(wallet.address); // the routing key is meant to travel
+    for (const [what, value] of [
+      ['secret (hex)', hex.encode(wallet.secret)],
+      ['secret (base64)', base64.encode(wallet.secret)],
+      ['K_reg (hex)', hex.encode(wallet.registryKey)],
+      ['K_reg (base64)', base64.encode(wallet.registryKey)],
+      ['phrase', phrase.split(' ').slice(0, 3).join(' ')],
+      ['phrase (url-encoded)', phrase.split(' ').slice(0, 3).join('+')],
+    ] as const) {
+      expect(sent.includes(value), what).toBe(false);
+    }
+  });
 
   it('runs without a script error or a CSP violation in the page', () => {
     expect(pageErrors).toEqual([]);
