@@ -24,15 +24,15 @@ function openTty(flags: 'r' | 'w'): number | null {
   }
 }
 
-/** Keeps a /dev/tty stream's size current: Node only refreshes its own stdio on SIGWINCH. */
+/**
+ * Keeps a terminal stream's size current. Node refreshes only process.stdout on SIGWINCH, and a
+ * WriteStream's public getWindowSize() returns the cached size; `_refreshSize()` (in Node since
+ * v0.x) asks the terminal and emits 'resize' when it changed, which is what Ink listens to.
+ */
 function followResize(out: WriteStream): () => void {
-  const onWinch = () => {
-    const [columns, rows] = out.getWindowSize();
-    if (columns === out.columns && rows === out.rows) return;
-    out.columns = columns;
-    out.rows = rows;
-    out.emit('resize');
-  };
+  const refresh = (out as unknown as { _refreshSize?: () => void })._refreshSize;
+  if (typeof refresh !== 'function') return () => {};
+  const onWinch = () => refresh.call(out);
   process.on('SIGWINCH', onWinch);
   return () => process.off('SIGWINCH', onWinch);
 }

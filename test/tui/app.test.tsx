@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { type ConnectionState, type DeviceRow, type DiscoveryView } from '../../client/view.js';
 import { App } from '../../tui/app.js';
+import { textWidth } from '../../tui/width.js';
 import { BACKSPACE, DOWN, ENTER, ESC, UP, device, tick, view } from './fixtures.js';
 
 afterEach(() => cleanup());
@@ -209,5 +210,19 @@ describe('narrow terminals', () => {
     expect(r.frame()).not.toContain('display-name-x');
     // The connection state is what changes: it keeps its place even when narrow.
     if (width >= 32) expect(lines[0]).toContain('reconnecting in 12s');
+  });
+});
+
+describe('wide characters', () => {
+  it('cuts a name with double-width characters to its column, keeping the next column in place', async () => {
+    const r = draw(view([device('łódź-宽字符宽字符宽字符-machine', 1), device('plain', 2)]), { width: 44, height: 12 });
+    await tick();
+    const lines = r.frame().split('\n');
+    const wide = lines.find((l) => l.includes('łódź'))!;
+    const plain = lines.find((l) => l.includes('plain'))!;
+    expect(wide).toContain('…');
+    // The short id starts in the same column on both rows (display columns: 宽 counts 2).
+    const col = (line: string, id: string) => textWidth(line.slice(0, line.indexOf(id)));
+    expect(col(wide, '00010001')).toBe(col(plain, '00020002'));
   });
 });

@@ -51,12 +51,12 @@ export function fakeSource(initial: DiscoveryView): DiscoverySource & { set(v: D
   };
 }
 
-/** Polls `check` every 10 ms until it holds or `ms` pass; returns whether it held. */
-export async function until(check: () => boolean, ms = 2_000): Promise<boolean> {
+/** Polls `check` every `every` ms until it holds or `ms` pass; returns whether it held. */
+export async function until(check: () => boolean, ms = 2_000, every = 10): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (check()) return true;
-    await tick(10);
+    await tick(every);
   }
   return check();
 }

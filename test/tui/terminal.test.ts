@@ -18,7 +18,8 @@ if (!tmux && !inCi) console.warn('skipping the tmux terminal test: tmux is not i
 /** Waits (bounded) until the screen satisfies `check`; fails showing the screen it saw last. */
 async function screenUntil(session: TmuxSession, check: (screen: string) => boolean, ms: number): Promise<string> {
   let screen = '';
-  const ok = await until(() => check((screen = session.capture())), ms);
+  // Every 50 ms: each look is a tmux process.
+  const ok = await until(() => check((screen = session.capture())), ms, 50);
   if (!ok) expect.fail(`the screen never got there within ${ms} ms; last screen:\n${screen}`);
   return screen;
 }

@@ -7,6 +7,7 @@ import { columnsFor, fitAscii, type Columns } from '../columns.js';
 import { shortId } from '../format.js';
 import { windowStart } from '../selection.js';
 import { Line, Span } from '../theme.js';
+import { fitText } from '../width.js';
 
 export interface DeviceListProps {
   readonly devices: readonly DeviceRow[];
@@ -70,7 +71,7 @@ function Row({ device, selected, cols, width }: { device: DeviceRow; selected: b
         <Span tone={device.online ? 'good' : 'dim'}>{device.online ? '● ' : '○ '}</Span>
       </Text>
       <Cell width={cols.name} bold={selected} tone={selected ? 'accent' : undefined}>
-        {device.name}
+        {fitText(device.name, cols.name > 2 ? cols.name - 1 : cols.name)}
       </Cell>
       <Text wrap="truncate-end">
         <Span tone="dim">{fitAscii(shortId(device.machine_id), cols.id)}</Span>
