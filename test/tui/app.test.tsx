@@ -224,5 +224,7 @@ describe('wide characters', () => {
     // The short id starts in the same column on both rows (display columns: 宽 counts 2).
     const col = (line: string, id: string) => textWidth(line.slice(0, line.indexOf(id)));
     expect(col(wide, '00010001')).toBe(col(plain, '00020002'));
+    // …and the name leaves the one blank column before it (Ink alone overwrote it with the cut).
+    expect(wide).toMatch(/… +00010001/);
   });
 });
