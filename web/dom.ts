@@ -46,12 +46,16 @@ function rowElement(r: RowText): HTMLTableRowElement {
   return tr;
 }
 
-/** Redraws the table body and its caption from sorted rows. */
-export function drawRows(rows: readonly RowText[]): void {
+/**
+ * Redraws the table body and its caption from sorted rows. `answered`: the registry has answered
+ * at least once, so an empty list means "no machine online" rather than "still asking".
+ */
+export function drawRows(rows: readonly RowText[], answered: boolean): void {
   byId('device-rows').replaceChildren(...rows.map(rowElement));
   byId('count').textContent = countText(rows);
   byId('device-table').hidden = rows.length === 0;
-  byId('empty').hidden = rows.length !== 0;
+  byId('empty').hidden = rows.length !== 0 || !answered;
+  byId('looking').hidden = rows.length !== 0 || answered;
 }
 
 /** The status line, and the "cannot reach the relay" alert with its Retry button. */
@@ -90,4 +94,6 @@ export function clearList(): void {
   byId('count').textContent = '';
   byId('status').textContent = '';
   byId('unreachable').hidden = true;
+  byId('empty').hidden = true;
+  byId('looking').hidden = true;
 }

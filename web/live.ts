@@ -10,7 +10,8 @@ import { noticeText, type DiscoveryView } from '../client/view.js';
 import { type Wallet } from '../crypto/wallet.js';
 
 export interface LiveHandlers {
-  view(view: DiscoveryView): void;
+  /** `answered`: the registry has answered at least once since sign-in. */
+  view(view: DiscoveryView, answered: boolean): void;
   notice(text: string, name: string): void;
 }
 
@@ -33,7 +34,20 @@ function localStore(): Storage | { getItem(): null; setItem(): void } {
 /** Starts listing `wallet`'s machines from the relay at `relayUrl` (the page's own origin). */
 export function startLiveList(wallet: Wallet, relayUrl: string, handlers: LiveHandlers): LiveList {
   let discovery: Discovery | null = null;
+  let answered = false;
+  let last: DiscoveryView | null = null;
+  const show = (view: DiscoveryView, fresh: { reached: boolean }): void => {
+    const reached = view.connection.kind === 'live' || view.connection.kind === 'polling';
+    fresh.reached ||= reached;
+    answered ||= reached;
+    // After "Retry now" the new client starts empty; keep the last list on screen until it has
+    // an answer of its own, so a retry never blanks what people were looking at.
+    const shown = fresh.reached || !last ? view : { ...view, devices: last.devices, dropped: last.dropped };
+    last = shown;
+    handlers.view(shown, answered);
+  };
   const begin = (): void => {
+    const fresh = { reached: false };
     const d = createDiscovery({
       wallet: { address: wallet.address, registryKey: wallet.registryKey },
       relayUrl,
@@ -41,7 +55,7 @@ export function startLiveList(wallet: Wallet, relayUrl: string, handlers: LiveHa
       WebSocket: window.WebSocket,
       fetch: (url, init) => window.fetch(url, { ...init, cache: 'no-store', credentials: 'omit' }),
     });
-    d.subscribe(handlers.view);
+    d.subscribe((view) => show(view, fresh));
     d.onNotice((n) => handlers.notice(noticeText(n.name), n.name));
     discovery = d;
     d.start();

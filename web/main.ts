@@ -8,7 +8,7 @@ import { randomBytes } from '../crypto/bytes.js';
 import { phraseFromSecret, type Wallet } from '../crypto/wallet.js';
 import { addNotice, byId, clearList, drawRows, drawStatus } from './dom.js';
 import { startLiveList, type LiveList } from './live.js';
-import { passkeyBlocker, relayUrlFor, sortedRows, statusText } from './present.js';
+import { passkeyBlocker, relayUrlFor, sortedRows } from './present.js';
 import { signInWithPasskey, signInWithPhrase, wipeWallet, type SignInResult } from './signin.js';
 
 let wallet: Wallet | null = null;
@@ -31,12 +31,14 @@ function signedIn(result: SignInResult): void {
   byId('signin').hidden = true;
   byId('account').hidden = false;
   byId('devices').hidden = false;
-  drawRows([]);
+  drawRows([], false);
   const fresh = result.method === 'new-passkey';
   if (fresh) togglePhrase(true); // a new wallet: show its phrase at once so it can be written down
   live = startLiveList(wallet, relayUrl, {
-    view: (view) => {
-      drawRows(sortedRows(view.devices, !statusText(view.connection, relayLabel).unreachable));
+    view: (view, answered) => {
+      // Rows read "online" only while the relay is answering right now (live or polling).
+      const vouched = view.connection.kind === 'live' || view.connection.kind === 'polling';
+      drawRows(sortedRows(view.devices, vouched), answered);
       drawStatus(view.connection, relayLabel);
     },
     notice: (text, name) => addNotice(text, name),

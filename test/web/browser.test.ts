@@ -220,6 +220,10 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     // The last list stays, but no longer claims anyone is online.
     await expect.poll(() => page.locator('#device-rows .state').allTextContents()).toEqual(['last seen online', 'last seen online']);
     await page.screenshot({ path: join(SCREENSHOTS, 'unreachable.png'), fullPage: true });
+    // Retry while the relay is still away: the alert comes back and the last list is not blanked.
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await expect.poll(() => page.locator('#unreachable').isVisible(), { timeout: WAIT }).toBe(true);
+    expect(await page.locator('#device-rows .state').allTextContents()).toEqual(['last seen online', 'last seen online']);
     relay = await startRelay({ port, webDir, log: silentLogger });
     await page.getByRole('button', { name: 'Retry now' }).click();
     await expect.poll(() => page.locator('#unreachable').isVisible(), { timeout: WAIT }).toBe(false);
