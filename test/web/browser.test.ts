@@ -124,6 +124,15 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     // The page runs under the relay's strict CSP (no inline code, same origin only).
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.screenshot({ path: join(SCREENSHOTS, 'signin.png'), fullPage: true });
+    // A phrase with a word missing is refused with the CLI's sentence, announced, field marked.
+    await page.getByLabel('Use my recovery phrase').fill(phrase.split(' ').slice(1).join(' '));
+    await page.getByRole('button', { name: 'Sign in with phrase' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'phrase' }).textContent()).toBe(
+      'That phrase does not work: a recovery phrase has 24 words, this one has 23.',
+    );
+    expect(await page.locator('#phrase').getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'signin-error.png'), fullPage: true });
+    await page.locator('#phrase').fill('');
     // Keyboard only: type into the labelled field, Tab to the button, Enter.
     await page.getByLabel('Use my recovery phrase').focus();
     await page.keyboard.type(phrase);
