@@ -67,7 +67,7 @@ export function App({ view, notice, secondsLeft, width, height, color, onPick, o
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={w}>
-        <Header wallet={view.wallet} connection={view.connection} secondsLeft={secondsLeft} count={view.devices.length} width={w} />
+        <Header wallet={view.wallet} connection={view.connection} secondsLeft={secondsLeft} count={view.devices.length} problem={view.problem} width={w} />
         <FilterLine filter={ui.filter} matched={visible.length} total={view.devices.length} width={w} />
         <Banner notice={notice} width={w} />
         {ui.help ? (

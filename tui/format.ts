@@ -12,7 +12,13 @@ export const shortId = (machineId: string): string => machineId.slice(0, 8);
 export type Tone = 'good' | 'warn' | 'bad' | 'dim';
 
 /** The header's words for the relay connection (issue #6: live / reconnecting in Ns / offline — polling). */
-export function connectionLabel(c: ConnectionState, secondsLeft?: number): { text: string; tone: Tone } {
+export function connectionLabel(c: ConnectionState, secondsLeft?: number, problem?: string): { text: string; tone: Tone } {
+  const label = bareLabel(c, secondsLeft);
+  // Why the relay could not be reached (a short reason such as ECONNREFUSED, never a blob).
+  return problem && (c.kind === 'reconnecting' || c.kind === 'offline') ? { ...label, text: `${label.text} (${problem})` } : label;
+}
+
+function bareLabel(c: ConnectionState, secondsLeft?: number): { text: string; tone: Tone } {
   switch (c.kind) {
     case 'connecting':
       return { text: 'connecting…', tone: 'dim' };

@@ -37,6 +37,14 @@ describe('the header', () => {
   });
 });
 
+describe('the header, when the relay is unreachable', () => {
+  it('says why next to the countdown', async () => {
+    const r = draw({ ...view(fleet, { kind: 'reconnecting', inSeconds: 2 }), problem: 'ECONNREFUSED' });
+    await tick();
+    expect(r.frame().split('\n')[0]).toContain('reconnecting in 2s (ECONNREFUSED)');
+  });
+});
+
 describe('the device list', () => {
   it('lists name, short id, host key fingerprint, source, online dot and the new/stale flags', async () => {
     const r = draw(view([device('alpha', 1), device('bravo', 2, { online: false, source: 'local', isNew: true, stale: true })]));

@@ -53,10 +53,10 @@ describe('mir-tui in a real terminal', () => {
     });
 
     /** mir-tui in a fresh 80×24 tmux window; stdout to out.json, exit code to rc. */
-    function openTui(tag: string): { session: TmuxSession; out: string; rc: string } {
+    function openTui(tag: string, extra = ''): { session: TmuxSession; out: string; rc: string } {
       const out = join(dir, `${tag}.json`);
       const rc = join(dir, `${tag}.rc`);
-      const cmd = `${quote(process.execPath)} ${quote(bin('mir-tui'))} --home ${quote(join(dir, 'viewer'))} --relay ${quote(relay!.url)} > ${quote(out)}; echo $? > ${quote(rc)}; sleep 60`;
+      const cmd = `${quote(process.execPath)} ${quote(bin('mir-tui'))} --home ${quote(join(dir, 'viewer'))} --relay ${quote(relay!.url)} ${extra} > ${quote(out)}; echo $? > ${quote(rc)}; sleep 60`;
       const session = new TmuxSession(cmd, 80, 24);
       sessions.push(session);
       return { session, out, rc };
@@ -95,6 +95,22 @@ describe('mir-tui in a real terminal', () => {
       // The UI was drawn on the terminal and wiped on exit; stdout held the JSON line only.
       expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(2);
       expect(session.capture()).not.toContain('enter pick');
+    });
+
+    it('runs --exec with the picked fields as single arguments, without a shell, and exits with its code', async () => {
+      const args = join(dir, 'exec-args.json');
+      const script = `require("fs").writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2))); process.exit(3)`;
+      const template = `${quote(process.execPath)} -e ${quote(script)} ${quote(args)} {name} 'id={machine_id}' {host_pub}`;
+      const { session, out, rc } = openTui('exec', `--exec ${quote(template)}`);
+      await screenUntil(session, (s) => s.includes('alpha-box') && s.includes('bravo-node'), 15_000);
+      session.type('alpha');
+      await screenUntil(session, (s) => /> alpha▏ +1\/2/.test(s), 5_000);
+      session.press('Enter');
+      expect(await until(() => existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '', 10_000)).toBe(true);
+      expect(readFileSync(rc, 'utf8').trim()).toBe('3');
+      const alpha = readAgentFile(join(dir, 'alpha'))!;
+      expect(JSON.parse(readFileSync(args, 'utf8'))).toEqual(['alpha-box', `id=${alpha.machine_id}`, alpha.host_pub]);
+      expect(readFileSync(out, 'utf8')).toBe('');
     });
 
     it('removes a row when its agent leaves, and quits with 130 and nothing on stdout on Esc', async () => {

@@ -11,11 +11,13 @@ export interface HeaderProps {
   /** Seconds left before the next try, counted down by the shell (else the view's figure). */
   readonly secondsLeft?: number;
   readonly count: number;
+  /** The client's short reason the relay was not reached, if any. */
+  readonly problem?: string;
   readonly width: number;
 }
 
-export function Header({ wallet, connection, secondsLeft, count, width }: HeaderProps): ReactNode {
-  const label = connectionLabel(connection, secondsLeft);
+export function Header({ wallet, connection, secondsLeft, count, problem, width }: HeaderProps): ReactNode {
+  const label = connectionLabel(connection, secondsLeft, problem);
   const devices = `${count} device${count === 1 ? '' : 's'}`;
   return (
     <Box width={width} flexDirection="row">
