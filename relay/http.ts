@@ -40,7 +40,7 @@ export function createRequestHandler(ctx: RelayContext): (req: IncomingMessage, 
         return readOnly(() => {
           const wallet = query.get('wallet');
           if (!isWallet(wallet)) return sendError(ctx, req, res, wallet === undefined ? 'RELAY_ERR_BAD_QUERY' : 'RELAY_ERR_BAD_WALLET');
-          sendBody(req, res, 'application/json', JSON.stringify(ctx.presence.list(wallet)));
+          sendBody(req, res, 'application/json', ctx.presence.listJson(wallet));
         });
       case '/agent/signal':
       case '/registry/watch':

@@ -20,6 +20,8 @@ export interface Presence {
   remove(wallet: string, machineId: string): void;
   /** The wallet's entries, sorted by machine_id. */
   list(wallet: string): PresenceEntry[];
+  /** `JSON.stringify(list(wallet))`, which a backend may cache (the `GET /registry` body). */
+  listJson(wallet: string): string;
   /** Listen to a wallet's changes; returns the unsubscribe function. */
   subscribe(wallet: string, listener: (change: PresenceChange) => void): () => void;
   /** Counts for the stats log line. */
@@ -30,6 +32,8 @@ export interface Presence {
 export class MemoryPresence implements Presence {
   private readonly entries = new Map<string, Map<string, string>>();
   private readonly listeners = new Map<string, Set<(change: PresenceChange) => void>>();
+  // Listing bodies, built on first read after a change (reads outnumber writes).
+  private readonly json = new Map<string, string>();
   private entryCount = 0;
   private listenerCount = 0;
 
@@ -38,6 +42,7 @@ export class MemoryPresence implements Presence {
     if (!devices) this.entries.set(wallet, (devices = new Map()));
     if (!devices.has(machineId)) this.entryCount++;
     devices.set(machineId, blob);
+    this.json.delete(wallet);
     this.emit(wallet, { type: 'upsert', entry: { machine_id: machineId, blob } });
   }
 
@@ -45,6 +50,7 @@ export class MemoryPresence implements Presence {
     const devices = this.entries.get(wallet);
     if (!devices?.delete(machineId)) return;
     this.entryCount--;
+    this.json.delete(wallet);
     if (devices.size === 0) this.entries.delete(wallet);
     this.emit(wallet, { type: 'remove', machine_id: machineId });
   }
@@ -53,6 +59,16 @@ export class MemoryPresence implements Presence {
     const devices = this.entries.get(wallet);
     if (!devices) return [];
     return [...devices.keys()].sort().map((machine_id) => ({ machine_id, blob: devices.get(machine_id)! }));
+  }
+
+  listJson(wallet: string): string {
+    let body = this.json.get(wallet);
+    if (body === undefined) {
+      body = JSON.stringify(this.list(wallet));
+      // Only wallets that have entries are cached, so probing random wallets grows nothing.
+      if (this.entries.has(wallet)) this.json.set(wallet, body);
+    }
+    return body;
   }
 
   subscribe(wallet: string, listener: (change: PresenceChange) => void): () => void {
