@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.js';
@@ -25,9 +25,13 @@ describe('--exec templates', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mir-tui-exec-'));
     const out = join(dir, 'args.json');
     const d = device('name with spaces; $(boom)', 6);
-    const argv = substitute([process.execPath, '-e', 'require("fs").writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2))); process.exit(7)', out, '{name}', 'x{machine_id}'], d);
-    expect(await runCommand(argv)).toBe(7);
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual([d.name, `x${d.machine_id}`]);
+    try {
+      const argv = substitute([process.execPath, '-e', 'require("fs").writeFileSync(process.argv[1], JSON.stringify(process.argv.slice(2))); process.exit(7)', out, '{name}', 'x{machine_id}'], d);
+      expect(await runCommand(argv)).toBe(7);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual([d.name, `x${d.machine_id}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says "command not found" for a missing program, with exit code 127', async () => {
