@@ -152,6 +152,8 @@ export class SessionHost {
 
   /** Feeds one event to a session's machine and carries out the actions it chose. */
   send(s: AgentSession, event: RelaySessionEvent): void {
+    // A finished session (gone, left, replaced) takes no more events, e.g. its socket's late close.
+    if ((s.actor ? s.actor.getSnapshot() : s.snapshot!).status !== 'active') return;
     const before = s.state;
     if (s.actor) {
       s.actor.send(event);

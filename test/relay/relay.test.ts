@@ -147,6 +147,25 @@ describe('mir-relay wire (SPEC §3)', () => {
     expect(await list(r2, w)).toEqual([]);
   });
 
+  it('runs each session as an inspectable actor when inspect is set, with the same wire behaviour', async () => {
+    const seen: Array<{ type: string; id?: string; state?: unknown }> = [];
+    const r = await relay({
+      inspect: (ev) => {
+        const snap = (ev as { snapshot?: { value?: unknown } }).snapshot;
+        seen.push({ type: ev.type, id: ev.actorRef.id, state: snap?.value });
+      },
+    });
+    const [w, m, b] = [newWalletAddress(), newMachine(), newBlob()];
+    const peer = await agent(r, w, m);
+    publish(peer, b);
+    await listedAs(r, w, [{ machine_id: m, blob: b }]);
+    peer.ws.send('{"type":"bye"}');
+    expect(await peer.closed).toBe(1000);
+    await listedAs(r, w, []);
+    const states = seen.filter((e) => e.type === '@xstate.snapshot' && e.id === `relaySession:${m}`).map((e) => e.state);
+    expect(states).toEqual(['open', 'registered', 'published', 'left']);
+  });
+
   it('never writes a blob or a registration secret into its logs', async () => {
     const r = await relay();
     const [w, m, b, secret] = [newWalletAddress(), newMachine(), newBlob(), 'a'.repeat(64)];
