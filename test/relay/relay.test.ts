@@ -152,7 +152,7 @@ describe('mir-relay wire (SPEC §3)', () => {
     const r = await relay({
       inspect: (ev) => {
         const snap = (ev as { snapshot?: { value?: unknown } }).snapshot;
-        seen.push({ type: ev.type, id: ev.actorRef.id, state: snap?.value });
+        seen.push({ type: ev.type, id: (ev.actorRef as { id?: string }).id, state: snap?.value });
       },
     });
     const [w, m, b] = [newWalletAddress(), newMachine(), newBlob()];
