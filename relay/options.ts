@@ -3,6 +3,8 @@
  * caller's options over these, then `resolveOptions` checks ranges and conflicts and fails at
  * start with one clear line. Limits are named `max…` with their unit (SPEC §3 beyond, issue #3).
  */
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../common/log.js';
 import type { InspectionEvent, Observer } from 'xstate';
 
@@ -70,9 +72,13 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<Omit<RelayOptions, 'log' | 'inspect
   nowSeconds: () => Math.floor(Date.now() / 1000),
 };
 
-/** The folder the relay serves `/` from unless told otherwise: dist/web/ beside dist/relay/. */
+/**
+ * The folder the relay serves `/` from unless told otherwise: dist/web/ beside dist/relay/. Run
+ * from source (tests import relay/*.ts), that is the same built dist/web/, not the web/ sources.
+ */
 export function defaultWebDir(): string {
-  return new URL('../web/', import.meta.url).pathname;
+  const compiled = fileURLToPath(new URL('.', import.meta.url)).split(sep).includes('dist');
+  return fileURLToPath(new URL(compiled ? '../web/' : '../dist/web/', import.meta.url));
 }
 
 /** Options with every default applied and every range checked; throws RangeError on a bad one. */
