@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createTestModel, serializeSnapshot } from 'xstate/graph';
+import { createTestModel } from 'xstate/graph';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sealDevice } from '../../crypto/registry.js';
 import { newWallet } from '../../crypto/wallet.js';
@@ -143,20 +143,6 @@ const events: ClientEvent[] = [
 ];
 
 const model = createTestModel(clientMachine, { events, input: INPUT } as never);
-// pathsForEveryTransition looks up the shortest path to each state among getShortestPaths(), which
-// by default leaves out paths contained in longer ones (so idle, fetching, merging… had no prefix
-// and their transitions no path), and keeps the last path per snapshot, not the shortest. Here,
-// locally: every path, then the shortest one per snapshot.
-const shortestPaths = model.getShortestPaths.bind(model);
-model.getShortestPaths = (o) => {
-  const best = new Map<string, ReturnType<typeof shortestPaths>[number]>();
-  for (const p of shortestPaths({ allowDuplicatePaths: true, ...o })) {
-    const k = JSON.stringify(serializeSnapshot(p.state));
-    const prev = best.get(k);
-    if (!prev || p.steps.length < prev.steps.length) best.set(k, p);
-  }
-  return [...best.values()];
-};
 const paths = pathsForEveryTransition(model, clientMachine, events, INPUT);
 const coverage = new TransitionCoverage('clientMachine', clientMachine, INPUT);
 

@@ -78,8 +78,14 @@ export function pathsForEveryTransition(
   events: readonly EventObject[],
   input?: unknown,
 ): AnyPath[] {
+  // Every shortest path (by default xstate/graph drops a path that is a prefix of a longer one,
+  // which would leave the intermediate states without a prefix), then the shortest per snapshot.
   const shortest = new Map<string, AnyPath>();
-  for (const p of model.getShortestPaths()) shortest.set(JSON.stringify(serializeSnapshot(p.state)), p);
+  for (const p of model.getShortestPaths({ allowDuplicatePaths: true })) {
+    const key = JSON.stringify(serializeSnapshot(p.state));
+    const prev = shortest.get(key);
+    if (!prev || p.steps.length < prev.steps.length) shortest.set(key, p);
+  }
   const adjacency = getAdjacencyMap(machine, { events: [...events], input } as never) as unknown as Record<string, { state: unknown; transitions: Record<string, { event: EventObject }> }>;
   const chosen = new Map<string, AnyPath>();
   for (const [key, node] of Object.entries(adjacency)) {
