@@ -44,12 +44,16 @@ export function parseTarget(url: string): { path: string; query: Map<string, str
     for (const part of url.slice(q + 1).split('&')) {
       if (part === '') continue;
       const eq = part.indexOf('=');
-      let name: string, value: string;
-      try {
-        name = decodeURIComponent((eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
-        value = eq === -1 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
-      } catch {
-        return null;
+      let name = eq === -1 ? part : part.slice(0, eq);
+      let value = eq === -1 ? '' : part.slice(eq + 1);
+      // Fast path: ids and wallets never need decoding (listing is the hot request).
+      if (/[%+]/.test(part)) {
+        try {
+          name = decodeURIComponent(name.replace(/\+/g, ' '));
+          value = decodeURIComponent(value.replace(/\+/g, ' '));
+        } catch {
+          return null;
+        }
       }
       if (query.has(name)) return null;
       query.set(name, value);
