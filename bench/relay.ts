@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   const http = (values.target ?? spawned!.http).replace(/\/$/, '');
   const ws = http.replace(/^http/, 'ws');
   const pid = spawned?.child.pid;
+  console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start`);
   console.log(`relay bench: ${N} registrations over ${W} wallets, ${WATCHERS} watchers, ${CLIENTS} listing clients, target ${http}${spawned ? ' (spawned mir-relay)' : ''}`);
   await sleep(300);
   const rss0 = pid ? rssKiB(pid) : NaN;
