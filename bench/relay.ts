@@ -8,7 +8,7 @@
  * measures any compatible relay the same way (RSS is then not measured: it is another process).
  * Without --target it spawns `dist/cli/mir-relay.js` as a child, so the relay's RSS is its own.
  *
- * flags: --target URL  --registrations N (10000)  --wallets N (2000)  --watchers N (1000)
+ * flags: --target URL  --pid PID (RSS of a --target relay on this host)  --registrations N (10000)  --wallets N (2000)  --watchers N (1000)
  *        --clients N (32)  --requests N (4000)  --pushes N (2000)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,6 +24,7 @@ import { base58 } from '../crypto/bytes.js';
 const { values } = parseArgs({
   options: {
     target: { type: 'string' },
+    pid: { type: 'string' },
     registrations: { type: 'string', default: '10000' },
     wallets: { type: 'string', default: '2000' },
     watchers: { type: 'string', default: '1000' },
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
   const spawned = values.target ? undefined : await spawnRelay();
   const http = (values.target ?? spawned!.http).replace(/\/$/, '');
   const ws = http.replace(/^http/, 'ws');
-  const pid = spawned?.child.pid;
+  // With --target, --pid PID (a relay on this host) still lets the RSS be read from /proc.
+  const pid = spawned?.child.pid ?? (values.pid ? Number(values.pid) : undefined);
   console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start`);
   console.log(`relay bench: ${N} registrations over ${W} wallets, ${WATCHERS} watchers, ${CLIENTS} listing clients, target ${http}${spawned ? ' (spawned mir-relay)' : ''}`);
   await sleep(300);
@@ -218,7 +220,8 @@ async function main(): Promise<void> {
   pushes.sort((a, b) => a - b);
 
   const kib = (rssN - rss0) / (N);
-  console.log(`relay RSS: ${(rss0 / 1024).toFixed(1)} MiB idle, ${(rssN / 1024).toFixed(1)} MiB at ${N} registrations → ${Number.isNaN(kib) ? 'n/a (external target)' : `${kib.toFixed(2)} KiB per registration`} (target ≤ 12 KiB)`);
+  if (Number.isNaN(kib)) console.log('relay RSS: n/a (external target without --pid)');
+  else console.log(`relay RSS: ${(rss0 / 1024).toFixed(1)} MiB idle, ${(rssN / 1024).toFixed(1)} MiB at ${N} registrations → ${kib.toFixed(2)} KiB per registration (target ≤ 12 KiB)`);
   console.log(`registrations: ${regRate.toFixed(0)} /s (connect + registry frame + ready, 64 in flight)`);
   console.log(`GET /registry at 100 registrations (wallet with ${smallDevices} devices): ${small.rps.toFixed(0)} req/s, p50 ${ms(small.p50)}, p99 ${ms(small.p99)}`);
   console.log(`GET /registry at ${N} registrations (wallet with ${devices} devices): ${large.rps.toFixed(0)} req/s, p50 ${ms(large.p50)}, p99 ${ms(large.p99)} (target p99 ≤ 5 ms)`);
