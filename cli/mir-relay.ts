@@ -116,5 +116,7 @@ await runMain('mir-relay', async () => {
   });
   await relay.close();
   inspector?.stop();
+  // Everything is closed; an inspector still retrying its socket must not keep us alive.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   return 0;
 });
