@@ -35,6 +35,8 @@ export class AgentSession {
   /** Inspect mode: the session's actor. */
   actor: Actor<typeof relaySessionMachine> | undefined = undefined;
   graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Frames ignored so far (only the first is logged, so a noisy agent cannot flood the log). */
+  ignored = 0;
   constructor(
     readonly wallet: string,
     readonly machineId: string,
@@ -215,12 +217,12 @@ export class SessionHost {
       msg = JSON.parse(data.toString());
     } catch {
       // Reference behaviour: malformed JSON is ignored and the socket stays.
-      return this.log('ignore', { reason: 'malformed JSON', wallet: s.wallet, machine_id: s.machineId });
+      return this.ignore(s, 'malformed JSON');
     }
     const type = typeof msg === 'object' && msg !== null ? (msg as { type?: unknown }).type : undefined;
     if (type === 'registry') {
       const blob = (msg as { registry?: unknown }).registry;
-      if (typeof blob !== 'string') return this.log('ignore', { reason: 'registry is not a string', wallet: s.wallet, machine_id: s.machineId });
+      if (typeof blob !== 'string') return this.ignore(s, 'registry is not a string');
       if (blob === '') return this.send(s, { type: 'agent.withdrew' });
       if (blob.length > this.options.maxBlobBytes) return this.send(s, { type: 'agent.refused', code: 'RELAY_ERR_BLOB_TOO_LARGE' });
       if (!isBase64(blob)) return this.send(s, { type: 'agent.refused', code: 'RELAY_ERR_BLOB_NOT_BASE64' });
@@ -228,6 +230,10 @@ export class SessionHost {
     }
     if (type === 'bye') return this.send(s, { type: 'agent.bye' });
     // Unknown types are ignored for forward compatibility (SPEC §3); nothing logged per frame.
+  }
+
+  private ignore(s: AgentSession, reason: string): void {
+    if (s.ignored++ === 0) this.log('ignore', { reason, wallet: s.wallet, machine_id: s.machineId, note: 'later ignored frames of this socket are not logged' });
   }
 
   private intern(snapshot: Snapshot): Snapshot {

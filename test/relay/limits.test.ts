@@ -70,7 +70,7 @@ describe('frames an agent sends', () => {
     expect(rejected(r, 'RELAY_ERR_BINARY_FRAME')).toBe(true);
   });
 
-  it('ignores malformed JSON, non-object JSON and unknown types, keeping the socket and the entry', async () => {
+  it('ignores malformed JSON, non-object JSON and unknown types, keeping the socket and the entry, logging once', async () => {
     const r = await relay();
     const [w, m, b] = [newWalletAddress(), newMachine(), newBlob()];
     const peer = await agent(r, w, m);
@@ -79,6 +79,8 @@ describe('frames an agent sends', () => {
     await sleep(150);
     expect(peer.ws.readyState).toBe(peer.ws.OPEN);
     expect(await list(r, w)).toEqual([{ machine_id: m, blob: b }]);
+    // Logged once per socket, so a noisy agent cannot flood the log.
+    expect(r.logs.filter((l) => l.event === 'ignore')).toHaveLength(1);
   });
 });
 
