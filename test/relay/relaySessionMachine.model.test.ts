@@ -1,7 +1,7 @@
 /**
  * Model-based test of machines/relaySessionMachine.ts against the REAL relay (issue #3): one path
  * per transition the chart defines (pathsForEveryTransition), each replayed on a fresh relay on
- * loopback with a real `ws` agent. Time is real but short (grace 1 s, heartbeat 0.15 s); each
+ * loopback with a real `ws` agent. Time is real but short (grace 2 s, heartbeat 0.3 s); each
  * event's executor waits for the relay's own log line of that event, so a step only passes when
  * the relay really did it, and each state is checked on the wire (listing, socket, close code).
  * Coverage: TransitionCoverage 'relaySessionMachine'.
@@ -167,7 +167,7 @@ describe('relaySessionMachine against the real relay', () => {
 
   for (const path of paths) {
     it(`reaches ${String(path.state.value)} via ${path.steps.map((st) => st.event.type).join(' → ')}`, async () => {
-      const r = await relay({ graceSeconds: 1, heartbeatSeconds: 0.15 });
+      const r = await relay({ graceSeconds: 2, heartbeatSeconds: 0.3 });
       const s: Sut = { r, wallet: newWalletAddress(), machineId: newMachine(), mirror: createActor(relaySessionMachine).start() };
       const exec = executors(s);
       const checks = stateChecks(s);
