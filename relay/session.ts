@@ -66,6 +66,8 @@ export class SessionHost {
   readonly owners = new Map<string, AgentSession>();
   /** Sessions whose socket is open (heartbeat and limits count these). */
   readonly live = new Set<AgentSession>();
+  /** Sockets the relay has closed and whose closing handshake has not finished yet. */
+  readonly closing = new Set<WebSocket>();
   private readonly perWallet = new Map<string, number>();
   private readonly interned = new Map<string, Snapshot>();
   private readonly effects: Record<ActionName, Effect>;
@@ -95,13 +97,13 @@ export class SessionHost {
       releaseSlot: (s) => {
         if (owns(s)) this.owners.delete(s.slot);
       },
-      closeSocket: (s) => s.ws.close(1000, 'bye'),
-      closeReplaced: (s) => s.ws.close(RELAY_ERRORS.RELAY_ERR_REPLACED.close, 'RELAY_ERR_REPLACED'),
+      closeSocket: (s) => this.retire(s, 1000, 'bye'),
+      closeReplaced: (s) => this.retire(s, RELAY_ERRORS.RELAY_ERR_REPLACED.close, 'RELAY_ERR_REPLACED'),
       refuseFrame: (s, e) => {
         const code: RelayErrorCode = e.type === 'agent.refused' && isRelayErrorCode(e.code) ? e.code : 'RELAY_ERR_BINARY_FRAME';
         const info: RelayErrorInfo = RELAY_ERRORS[code];
         this.log('reject', { reason: code, wallet: s.wallet, machine_id: s.machineId });
-        s.ws.close(info.close ?? 1008, code);
+        this.retire(s, info.close ?? 1008, code);
       },
       terminateSocket: (s) => {
         this.log('reject', { reason: 'RELAY_ERR_HEARTBEAT_MISSED', wallet: s.wallet, machine_id: s.machineId });
@@ -178,6 +180,7 @@ export class SessionHost {
   stop(): void {
     this.stopping = true;
     for (const s of this.live) s.ws.close(RELAY_ERRORS.RELAY_ERR_SHUTTING_DOWN.close, 'RELAY_ERR_SHUTTING_DOWN');
+    for (const ws of this.closing) ws.terminate();
     for (const s of this.owners.values()) clearTimeout(s.graceTimer);
   }
 
@@ -202,11 +205,29 @@ export class SessionHost {
 
   /** The socket closed: stop counting it and tell the machine (unless the relay is stopping). */
   private closed(s: AgentSession): void {
-    if (!this.live.delete(s)) return;
+    this.closing.delete(s.ws);
+    if (!this.unlive(s)) return;
+    if (!this.stopping) this.send(s, { type: 'socket.closed' });
+  }
+
+  /** Stops counting a session as live (limits, heartbeat); false if it was not. */
+  private unlive(s: AgentSession): boolean {
+    if (!this.live.delete(s)) return false;
     const n = this.liveCount(s.wallet) - 1;
     if (n > 0) this.perWallet.set(s.wallet, n);
     else this.perWallet.delete(s.wallet);
-    if (!this.stopping) this.send(s, { type: 'socket.closed' });
+    return true;
+  }
+
+  /**
+   * Closes a socket the relay is done with. It stops counting against the limits at once: a
+   * reconnecting agent's old socket is often half-dead and would hold its slot in the wallet's
+   * count until ws's closing handshake times out (30 s).
+   */
+  private retire(s: AgentSession, code: number, reason: string): void {
+    this.unlive(s);
+    this.closing.add(s.ws);
+    s.ws.close(code, reason);
   }
 
   /** One frame from an agent (SPEC §3): registry, bye, or ignored. */

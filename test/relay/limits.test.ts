@@ -135,6 +135,19 @@ describe('upgrades and requests refused before anything changes', () => {
     await othersStillWork(r);
   });
 
+  it('stops counting a replaced socket at once, even when its peer never answers the close', async () => {
+    const r = await relay({ maxConnectionsPerWallet: 2 });
+    const w = newWalletAddress();
+    const [m1, m2] = [newMachine(), newMachine()];
+    const stale = await agent(r, w, m1);
+    const other = await agent(r, w, m2);
+    (stale.ws as unknown as { _socket: { pause(): void } })._socket.pause(); // a half-dead old socket
+    await agent(r, w, m1); // the reconnect replaces it
+    other.ws.send('{"type":"bye"}');
+    expect(await other.closed).toBe(1000);
+    expect(await refusedWith(agent(r, w, newMachine()))).toBe(0);
+  });
+
   it('refuses sockets beyond maxConnections with 503', async () => {
     const r = await relay({ maxConnections: 2, maxConnectionsPerWallet: 2 });
     await agent(r, newWalletAddress(), newMachine());
