@@ -27,9 +27,15 @@ export function signRegistration(
   return base58.encode(sign(registrationMessage(ownerId, machineId, ts)));
 }
 
+/** Ed25519 verification: (signature, message, public key) → valid. */
+export type Ed25519Verify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+const nobleVerify: Ed25519Verify = (sig, msg, pub) => ed25519.verify(sig, msg, pub);
+
 /**
  * True when `sigBase58` is the owner's signature for this slot and `tsText` is within the
- * window of `nowSeconds`. Never throws: any malformed input is simply not valid.
+ * window of `nowSeconds`. Never throws: any malformed input is simply not valid. `verify` defaults
+ * to @noble/curves (browser-safe); the relay passes node:crypto's (crypto/ed25519-node.ts).
  */
 export function verifyRegistration(
   ownerId: string,
@@ -38,6 +44,7 @@ export function verifyRegistration(
   sigBase58: string,
   nowSeconds: number,
   windowSeconds = AUTH_WINDOW_SECONDS,
+  verify: Ed25519Verify = nobleVerify,
 ): boolean {
   // No leading zeros: the signed text and the parsed number must be the same digits.
   if (!/^(0|[1-9]\d{0,11})$/.test(tsText)) return false;
@@ -47,7 +54,7 @@ export function verifyRegistration(
     const publicKey = base58.decode(ownerId);
     const sig = base58.decode(sigBase58);
     if (publicKey.length !== 32 || sig.length !== 64) return false;
-    return ed25519.verify(sig, registrationMessage(ownerId, machineId, ts), publicKey);
+    return verify(sig, registrationMessage(ownerId, machineId, ts), publicKey);
   } catch {
     return false;
   }

@@ -6,7 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AUTH_SIG_HEADER, AUTH_TS_HEADER, REGISTRATION_SECRET_HEADER, verifyRegistration } from '../crypto/auth.js';
+import { AUTH_SIG_HEADER, AUTH_TS_HEADER, AUTH_WINDOW_SECONDS, REGISTRATION_SECRET_HEADER, verifyRegistration } from '../crypto/auth.js';
+import { nodeEd25519Verify } from '../crypto/ed25519-node.js';
 import { clientIp, frontDoor, openSockets, type RelayContext } from './context.js';
 import { RELAY_ERRORS, type RelayErrorCode, type RelayErrorInfo } from './errors.js';
 import { isMachineId, isWallet } from './validate.js';
@@ -64,7 +65,7 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
     let signed = false;
     if (ts !== undefined || sig !== undefined) {
       // Stateless check against the owner_id itself and the clock window (SPEC §3 beyond).
-      signed = ts !== undefined && sig !== undefined && verifyRegistration(wallet, machineId, ts, sig, options.nowSeconds());
+      signed = ts !== undefined && sig !== undefined && verifyRegistration(wallet, machineId, ts, sig, options.nowSeconds(), AUTH_WINDOW_SECONDS, nodeEd25519Verify);
       if (!signed) return refuse(ctx, req, socket, 'RELAY_ERR_AUTH_INVALID', f);
     }
     const denied = slots.admit(slot, secret, signed, options.requireWalletAuth);

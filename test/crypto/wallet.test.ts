@@ -7,7 +7,8 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base58, hex } from '../../crypto/bytes.js';
-import { signRegistration, verifyRegistration } from '../../crypto/auth.js';
+import { AUTH_WINDOW_SECONDS, signRegistration, verifyRegistration, verifyRegistration as verifyWith } from '../../crypto/auth.js';
+import { nodeEd25519Verify } from '../../crypto/ed25519-node.js';
 import { slip10Derive } from '../../crypto/slip10.js';
 import { newWallet, phraseFromSecret, PhraseError, secretFromPhrase, walletFromPhrase, walletFromSecret, walletSigningKey } from '../../crypto/wallet.js';
 
@@ -148,7 +149,11 @@ describe('wallet-signed registration (SPEC §3)', () => {
     expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), v.signature_base58, v.ts)).toBe(true);
   });
   const v = WALLET.auth[0]!;
-  it('refuses outside the ±120 s window, on another slot, another wallet, or a mangled ts', () => {
+  it.each([
+    ['@noble/curves', undefined],
+    ['node:crypto (the relay)', nodeEd25519Verify],
+  ])('refuses outside the ±120 s window, on another slot, another wallet, or a mangled ts, with %s', (_name, verify) => {
+    const verifyRegistration = (o: string, m: string, t: string, s: string, now: number) => verifyWith(o, m, t, s, now, AUTH_WINDOW_SECONDS, verify);
     expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), v.signature_base58, v.ts + 120)).toBe(true);
     expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), v.signature_base58, v.ts + 121)).toBe(false);
     expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), v.signature_base58, v.ts - 121)).toBe(false);
@@ -156,6 +161,9 @@ describe('wallet-signed registration (SPEC §3)', () => {
     expect(verifyRegistration(WALLET.wallets[1]!.address, v.machine_id, String(v.ts), v.signature_base58, v.ts)).toBe(false);
     expect(verifyRegistration(v.owner_id, v.machine_id, `0${v.ts}`, v.signature_base58, v.ts)).toBe(false);
     expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), 'not-base58!', v.ts)).toBe(false);
+    const flipped = base58.decode(v.signature_base58);
+    flipped[10] = flipped[10]! ^ 1;
+    expect(verifyRegistration(v.owner_id, v.machine_id, String(v.ts), base58.encode(flipped), v.ts)).toBe(false);
     expect(verifyRegistration('a'.repeat(64), v.machine_id, String(v.ts), v.signature_base58, v.ts)).toBe(false);
   });
 });
