@@ -157,7 +157,8 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
   const noticeListeners = new Set<(notice: Notice) => void>();
 
   const send = (event: Parameters<Actor<typeof clientMachine>['send']>[0]): void => {
-    if (!stopped) actor.send(event);
+    // A one-shot run ends in a final state; a late socket or fetch result then has no one to tell.
+    if (!stopped && actor.getSnapshot().status === 'active') actor.send(event);
   };
   /** Stash a batch only when the chart will take the event that opens it. */
   const deliver = (batch: Batch, event: Parameters<typeof send>[0]): void => {
