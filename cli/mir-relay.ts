@@ -39,6 +39,7 @@ usage: mir-relay [--listen HOST:PORT] [--grace S] [--heartbeat S] [--require-wal
   --grace S              seconds a dropped agent stays listed (default ${D.graceSeconds})
   --heartbeat S          seconds between pings; a silent socket is dropped (default ${D.heartbeatSeconds})
   --require-wallet-auth  refuse registrations without a wallet signature
+  --trust-proxy          behind a reverse proxy: rate-limit by the last X-Forwarded-For address
   --stats S              seconds between stats log lines, 0 = off (default ${D.statsSeconds})
   --web DIR              folder of the web page served at / (default: dist/web)
   --inspect [URL]        stream every session's statechart to the Stately inspector
@@ -74,6 +75,7 @@ await runMain('mir-relay', async () => {
       grace: { type: 'string' },
       heartbeat: { type: 'string' },
       'require-wallet-auth': { type: 'boolean' },
+      'trust-proxy': { type: 'boolean' },
       stats: { type: 'string' },
       web: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -91,6 +93,7 @@ await runMain('mir-relay', async () => {
     heartbeatSeconds: secondsFlag('heartbeat', values.heartbeat, D.heartbeatSeconds, { min: 0.01 }),
     statsSeconds: secondsFlag('stats', values.stats, D.statsSeconds),
     requireWalletAuth: values['require-wallet-auth'] === true,
+    trustProxy: values['trust-proxy'] === true,
     webDir: typeof values.web === 'string' ? values.web : undefined,
     log: createLogger('relay'),
   };

@@ -27,8 +27,13 @@ export interface RelayContext {
   readonly wss: WebSocketServer;
 }
 
-/** The client address for the rate limit and the logs. */
-export function clientIp(req: IncomingMessage): string {
+/** The client address for the rate limit and the logs (see `trustProxy`). */
+export function clientIp(req: IncomingMessage, trustProxy = false): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  if (typeof forwarded === 'string') {
+    const last = forwarded.split(',').at(-1)!.trim();
+    if (last !== '' && last.length <= 64) return last;
+  }
   return req.socket.remoteAddress ?? 'unknown';
 }
 
@@ -36,7 +41,7 @@ export function clientIp(req: IncomingMessage): string {
 export function frontDoor(ctx: RelayContext, req: IncomingMessage): { path: string; query: Map<string, string> } | { refuse: RelayErrorCode } {
   const url = req.url ?? '/';
   if (Buffer.byteLength(url) > ctx.options.maxUrlBytes) return { refuse: 'RELAY_ERR_URL_TOO_LONG' };
-  if (!ctx.rate.take(clientIp(req), Date.now())) return { refuse: 'RELAY_ERR_RATE_LIMITED' };
+  if (!ctx.rate.take(clientIp(req, ctx.options.trustProxy), Date.now())) return { refuse: 'RELAY_ERR_RATE_LIMITED' };
   return parseTarget(url) ?? { refuse: 'RELAY_ERR_BAD_QUERY' };
 }
 

@@ -15,7 +15,7 @@ const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': '
 export function sendError(ctx: RelayContext, req: IncomingMessage, res: ServerResponse, code: RelayErrorCode, extra: Record<string, string> = {}): void {
   const info: RelayErrorInfo = RELAY_ERRORS[code];
   const body = JSON.stringify({ error: code, message: info.message });
-  ctx.log('reject', { reason: code, method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 64), ip: clientIp(req) });
+  ctx.log('reject', { reason: code, method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 64), ip: clientIp(req, ctx.options.trustProxy) });
   res.writeHead(info.status ?? 400, { ...BASE_HEADERS, ...extra, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -19,6 +19,12 @@ export interface RelayOptions {
   heartbeatSeconds: number;
   /** Refuse every registration without a valid wallet signature. Default false. */
   requireWalletAuth: boolean;
+  /**
+   * Behind a reverse proxy, take the client address for the per-IP rate limit and the logs from
+   * the last `X-Forwarded-For` entry (the one the proxy appended; earlier ones are the client's
+   * to invent). Without it every client behind the proxy shares one bucket. Default false.
+   */
+  trustProxy: boolean;
   /** Largest WebSocket frame accepted, in bytes; bigger ones close with 1009. Default 16384. */
   maxFrameBytes: number;
   /** Largest blob, in base64 characters; bigger ones close with 1009. Default 8192. */
@@ -58,6 +64,7 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<Omit<RelayOptions, 'log' | 'inspect
   graceSeconds: 10,
   heartbeatSeconds: 20,
   requireWalletAuth: false,
+  trustProxy: false,
   maxFrameBytes: 16 * 1024,
   maxBlobBytes: 8 * 1024,
   maxUrlBytes: 1024,

@@ -17,7 +17,7 @@ function refuse(ctx: RelayContext, req: IncomingMessage, socket: Duplex, code: R
   const info: RelayErrorInfo = RELAY_ERRORS[code];
   const status = info.status ?? 400;
   const body = JSON.stringify({ error: code, message: info.message });
-  ctx.log('reject', { reason: code, path: (req.url ?? '').split('?')[0]!.slice(0, 64), ip: clientIp(req), ...fields });
+  ctx.log('reject', { reason: code, path: (req.url ?? '').split('?')[0]!.slice(0, 64), ip: clientIp(req, ctx.options.trustProxy), ...fields });
   const retry = code === 'RELAY_ERR_RATE_LIMITED' ? 'Retry-After: 1\r\n' : '';
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n${retry}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);

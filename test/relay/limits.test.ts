@@ -179,6 +179,17 @@ describe('upgrades and requests refused before anything changes', () => {
     expect(rejected(r, 'RELAY_ERR_RATE_LIMITED')).toBe(true);
   });
 
+  it('behind a proxy (trustProxy) gives each forwarded client its own bucket, keyed on the last X-Forwarded-For entry', async () => {
+    const status = async (r: TestRelay, forwarded: string) => (await fetch(`${r.httpUrl}/healthz`, { headers: { 'X-Forwarded-For': forwarded } })).status;
+    const proxied = await relay({ maxRequestsPerSecondPerIp: 1, maxRequestBurstPerIp: 2, trustProxy: true });
+    // A client cannot dodge its bucket by inventing earlier entries: only the last one counts.
+    expect([await status(proxied, '9.9.9.9, 10.0.0.1'), await status(proxied, '8.8.8.8, 10.0.0.1'), await status(proxied, '10.0.0.1')]).toEqual([200, 200, 429]);
+    expect(await status(proxied, '10.0.0.2')).toBe(200);
+    // Without trustProxy the header is ignored: everyone shares the proxy's address.
+    const direct = await relay({ maxRequestsPerSecondPerIp: 1, maxRequestBurstPerIp: 2 });
+    expect([await status(direct, '10.0.0.1'), await status(direct, '10.0.0.2'), await status(direct, '10.0.0.3')]).toEqual([200, 200, 429]);
+  });
+
   it('refuses a registration secret longer than 512 bytes with 400', async () => {
     const r = await relay();
     expect(await refusedWith(agent(r, newWalletAddress(), newMachine(), { 'X-TR-Agent-Registration-Secret': 's'.repeat(513) }))).toBe(400);
