@@ -1,8 +1,8 @@
 // Issue #8: `npm start` — the demo a newcomer runs first. In a real terminal (tmux) the machines
 // appear live in mir-tui with the notice; quitting stops every process and removes the homes.
 // Without a terminal it prints the list once and stops.
-import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasTmux, TmuxSession } from '../tui/procs.js';
@@ -11,7 +11,18 @@ import { waitFor } from './procs.js';
 
 const demoHomes = () => readdirSync(tmpdir()).filter((d) => d.startsWith('mir-demo-')).sort();
 /** Processes the demo started: their --home lies under a mir-demo- folder. */
-const demoProcesses = () => spawnSync('pgrep', ['-f', 'mir-demo-'], { encoding: 'utf8' }).stdout.trim();
+function demoProcesses(): string {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.includes('mir-demo-')) found.push(`${pid} ${cmd}`);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found.join('\n');
+}
 
 let tmux: TmuxSession | undefined;
 afterEach(() => {
