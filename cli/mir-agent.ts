@@ -10,6 +10,7 @@ import { runMain, UserError } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { nameProblem } from '../crypto/record.js';
 import { pinOwner } from '../home/files.js';
+import { lockAgentHome } from '../home/lock.js';
 import { resolveHome } from '../home/home.js';
 import { loadWallet } from '../home/wallet.js';
 import { loadOrCreateAgentFile, renameAgent } from '../agent/config.js';
@@ -66,6 +67,8 @@ async function serve(argv: string[]): Promise<number> {
   const home = resolveHome(values.home);
   // The wallet first: without one, say which command makes it and create nothing.
   const wallet = loadWallet(home);
+  const unlock = lockAgentHome(home);
+  process.on('exit', unlock);
   const setup = loadOrCreateAgentFile(home, { name, relayUrl, defaultRelayUrl: () => relayUrlFlag(undefined) });
   pinOwner(home, wallet.address); // SPEC §4: a wallet-holding agent accepts its own wallet
   const log = createLogger('agent');
@@ -89,8 +92,16 @@ async function serve(argv: string[]): Promise<number> {
       setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
       void runtime.stop().then(resolve);
     };
-    process.once('SIGINT', () => leave('SIGINT'));
-    process.once('SIGTERM', () => leave('SIGTERM'));
+    // `on`, not `once`: a second Ctrl-C while the bye is on its way must not kill the process
+    // with 130 before the clean exit 0.
+    let leaving = false;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (leaving) return;
+        leaving = true;
+        leave(signal);
+      });
+    }
     process.on('SIGHUP', () => {
       log('signal', { signal: 'SIGHUP', note: 're-reading agent.json' });
       runtime.reload();

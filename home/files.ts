@@ -16,6 +16,17 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const MACHINE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
+/** A ws:// or wss:// URL that parses (a prefix check alone lets `ws://[bad` through to connect time). */
+function isRelayUrl(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  try {
+    const { protocol } = new URL(v);
+    return protocol === 'ws:' || protocol === 'wss:';
+  } catch {
+    return false;
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- wallet.json (secret, 0600) ----
@@ -53,7 +64,7 @@ export function checkAgentFile(v: unknown): AgentFile | string {
   for (const k of ['host_private', 'host_pub', 'registration_secret'] as const) {
     if (typeof v[k] !== 'string' || !HEX64.test(v[k] as string)) return `"${k}" must be 64 lowercase hex`;
   }
-  if (typeof v.relay_url !== 'string' || !/^wss?:\/\//.test(v.relay_url)) return '"relay_url" must be a ws:// or wss:// URL';
+  if (!isRelayUrl(v.relay_url)) return '"relay_url" must be a ws:// or wss:// URL';
   return {
     machine_id: v.machine_id,
     name: v.name as string,

@@ -109,6 +109,24 @@ describe('mir-agent (the binary)', () => {
     expect(await b.exit).toBe(0);
   });
 
+  it('refuses a second agent on the same home in one line, and takes over the lock of a killed one', async () => {
+    const r = await relay();
+    const h = home();
+    const a = startAgent(['--home', h, '--relay', r.url, '--name', 'only-one']);
+    await waitForFile(h);
+    const second = await run('mir-agent', ['--home', h, '--relay', r.url]);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`^mir-agent: another mir-agent \\(pid ${a.child.pid}\\) is already running for .*\n$`));
+    a.child.kill('SIGKILL');
+    await a.exit;
+    expect(existsSync(join(h, 'agent.lock'))).toBe(true); // a SIGKILL leaves it behind
+    const b = startAgent(['--home', h, '--relay', r.url]);
+    await waitUntil(() => b.stderr().includes('"event":"published"'), 'the next agent publishing');
+    b.child.kill('SIGTERM');
+    expect(await b.exit).toBe(0);
+    expect(existsSync(join(h, 'agent.lock'))).toBe(false); // a clean exit removes it
+  });
+
   it('`mir-agent rename` makes the running agent republish on its live socket: same machine_id, no reconnect', async () => {
     const r = await relay();
     const h = home();

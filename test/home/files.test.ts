@@ -57,6 +57,7 @@ describe('home folder', () => {
     ['machines.json', '{"machines":[{"name":"","machine_id":"a","host_pub":"x","signal_url":""}]}', /machines\.json is corrupt: machines\[0\]\.name: a name must not be empty/],
     ['seen.json', '[]', /seen\.json is corrupt/],
     ['agent.json', '{"machine_id":"a b"}', /agent\.json is corrupt: "machine_id"/],
+    ['agent.json', JSON.stringify({ machine_id: 'abc', name: 'n', host_private: 'a'.repeat(64), host_pub: 'b'.repeat(64), registration_secret: 'c'.repeat(64), relay_url: 'ws://[bad' }), /agent\.json is corrupt: "relay_url" must be a ws:\/\/ or wss:\/\/ URL/],
     ['seen.json', '{"seen":', /seen\.json is corrupt: not valid JSON/],
   ])('%s with bad content is a UserError naming the file', (file, text, message) => {
     writeFileSync(join(dir, file), text);
