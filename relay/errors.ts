@@ -33,6 +33,7 @@ export const RELAY_ERRORS = {
   RELAY_ERR_BLOB_NOT_BASE64: { close: 1007, message: 'blob is not standard padded base64' },
   RELAY_ERR_BINARY_FRAME: { close: 1003, message: 'binary frames are not accepted' },
   RELAY_ERR_REPLACED: { close: 4409, message: 'replaced by a newer registration of this slot' },
+  RELAY_ERR_WATCHER_TOO_SLOW: { close: 1006, message: 'watcher not reading: over 1 MiB of pushes queued (terminated)' },
   RELAY_ERR_HEARTBEAT_MISSED: { close: 1006, message: 'no pong within a heartbeat interval (terminated)' },
   RELAY_ERR_SHUTTING_DOWN: { close: 1001, message: 'relay shutting down' },
 } as const satisfies Record<string, RelayErrorInfo>;

@@ -55,9 +55,20 @@ export async function startRelay(options: Partial<RelayOptions> & { presence?: P
     site: loadSite(o.webDir),
     wss,
   };
+  const HEADERS_TIMEOUT_MS = 10_000;
   const server = createServer({ maxHeaderSize: 16 * 1024 }, createRequestHandler(ctx));
   server.on('upgrade', createUpgradeHandler(ctx));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // Slow headers never reach the rate limiter; bound how long a connection may take to send them.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = HEADERS_TIMEOUT_MS;
+  // A request Node cannot parse still gets an answer: 414 for headers over maxHeaderSize (a huge
+  // query string), 400 otherwise; then the connection closes.
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    if (socket.writable) {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '414 URI Too Long' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    } else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

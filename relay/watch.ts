@@ -53,7 +53,10 @@ export class WatchHost {
     ws.send(JSON.stringify({ type: 'snapshot', entries: this.presence.list(wallet) }));
     w.unsubscribe = this.presence.subscribe(wallet, (change) => {
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        this.log('reject', { reason: 'watcher too slow', wallet });
+        // Unsubscribe now: 'close' comes later, and every change until then would log again.
+        w.unsubscribe();
+        w.unsubscribe = () => {};
+        this.log('reject', { reason: 'RELAY_ERR_WATCHER_TOO_SLOW', wallet });
         ws.terminate();
         return;
       }

@@ -107,6 +107,16 @@ describe('upgrades and requests refused before anything changes', () => {
     expect(res.status).toBe(414);
     expect(await res.json()).toMatchObject({ error: 'RELAY_ERR_URL_TOO_LONG' });
     expect(await refusedWith(agent(r, newWalletAddress(), `${newMachine()}&pad=${'y'.repeat(5000)}`))).toBe(414);
+    // Past Node's own header limit (16 KiB) the parser refuses before any route runs: still 414, not a reset.
+    expect((await raw(r, 'GET', `/registry?pad=${'z'.repeat(20_000)}`)).status).toBe(414);
+    await othersStillWork(r);
+  });
+
+  it('refuses an oversized X-Mir-Auth-Sig with 401 without decoding it', async () => {
+    const r = await relay();
+    const headers = { 'X-Mir-Auth-Ts': String(Math.floor(Date.now() / 1000)), 'X-Mir-Auth-Sig': 'z'.repeat(4000) };
+    expect(await refusedWith(agent(r, newWalletAddress(), newMachine(), headers))).toBe(401);
+    expect(rejected(r, 'RELAY_ERR_AUTH_INVALID')).toBe(true);
   });
 
   it('answers 404 to unknown paths, 405 to wrong methods and 426 to a WebSocket path without upgrade', async () => {
