@@ -42,6 +42,8 @@ export class AgentSession {
     readonly machineId: string,
     readonly slot: string,
     readonly ws: WebSocket,
+    /** Registered with a valid wallet signature. */
+    readonly signed = false,
   ) {}
 
   get state(): RelaySessionState {
@@ -131,9 +133,18 @@ export class SessionHost {
     return s !== undefined && this.live.has(s);
   }
 
+  /**
+   * True when the slot's owner (live, or listed in grace) registered with a wallet signature. An
+   * unsigned newcomer must not replace it, even when the learned-slot table has since evicted
+   * the slot's record (the table is bounded; a live session is the stronger fact).
+   */
+  ownerSigned(slot: string): boolean {
+    return this.owners.get(slot)?.signed === true;
+  }
+
   /** Takes an upgraded agent socket: wires its events and feeds `session.accepted`. */
-  accept(ws: WebSocket, wallet: string, machineId: string): AgentSession {
-    const s = new AgentSession(wallet, machineId, `${wallet}|${machineId}`, ws);
+  accept(ws: WebSocket, wallet: string, machineId: string, signed = false): AgentSession {
+    const s = new AgentSession(wallet, machineId, `${wallet}|${machineId}`, ws, signed);
     (ws as AgentSocket)[SESSION] = s;
     if (this.options.inspect) {
       const actions = Object.fromEntries(

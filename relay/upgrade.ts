@@ -56,7 +56,6 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
     // A replacement of a live slot does not add a connection, so limits let it through.
     const replacing = sessions.hasLiveOwner(slot);
     if (!replacing && openSockets(ctx) >= options.maxConnections) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_CONNECTIONS', f);
-    if (!replacing && sessions.liveCount(wallet) >= options.maxConnectionsPerWallet) return refuse(ctx, req, socket, 'RELAY_ERR_WALLET_FULL', f);
 
     const secret = header(req, REGISTRATION_SECRET_HEADER);
     if (secret !== undefined && (secret.length === 0 || Buffer.byteLength(secret) > 512)) return refuse(ctx, req, socket, 'RELAY_ERR_BAD_SECRET', f);
@@ -68,12 +67,17 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
       signed = ts !== undefined && sig !== undefined && verifyRegistration(wallet, machineId, ts, sig, options.nowSeconds(), AUTH_WINDOW_SECONDS, nodeEd25519Verify);
       if (!signed) return refuse(ctx, req, socket, 'RELAY_ERR_AUTH_INVALID', f);
     }
+    // A wallet full of a stranger's unsigned sockets must not lock its owner out: only the wallet
+    // holder can sign, so a signed registration is never refused for a full wallet (it is still
+    // bounded by maxConnections).
+    if (!replacing && !signed && sessions.liveCount(wallet) >= options.maxConnectionsPerWallet) return refuse(ctx, req, socket, 'RELAY_ERR_WALLET_FULL', f);
+    if (!signed && sessions.ownerSigned(slot)) return refuse(ctx, req, socket, 'RELAY_ERR_AUTH_REQUIRED', f);
     const denied = slots.admit(slot, secret, signed, options.requireWalletAuth);
     if (denied) return refuse(ctx, req, socket, denied, f);
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       ctx.log('register', { ...f, signed, secret: secret !== undefined, replacing });
-      sessions.accept(ws, wallet, machineId);
+      sessions.accept(ws, wallet, machineId, signed);
     });
   };
 }

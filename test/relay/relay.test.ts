@@ -213,6 +213,32 @@ describe('who may hold a slot (SPEC §3)', () => {
     await listedAs(r, wallet.address, [{ machine_id: m, blob: b }]);
   });
 
+  it('keeps a live signed slot from an unsigned squatter even after the bounded table forgot the slot', async () => {
+    const r = await relay({ maxLearnedSlots: 2 });
+    const wallet = newWallet();
+    const m = newMachine();
+    const owner = await agent(r, wallet.address, m, signed(wallet, m));
+    const b = newBlob();
+    publish(owner, b);
+    await listedAs(r, wallet.address, [{ machine_id: m, blob: b }]);
+    // Junk slots with secrets push the owner's record out of the 2-slot table.
+    for (let i = 0; i < 3; i++) await agent(r, newWalletAddress(), newMachine(), secret(String(i)));
+    expect(await refusedWith(agent(r, wallet.address, m))).toBe(401);
+    await listedAs(r, wallet.address, [{ machine_id: m, blob: b }]);
+  });
+
+  it('never locks the owner out of a wallet a stranger filled with unsigned sockets', async () => {
+    const r = await relay({ maxConnectionsPerWallet: 3 });
+    const wallet = newWallet();
+    for (let i = 0; i < 3; i++) await agent(r, wallet.address, newMachine());
+    expect(await refusedWith(agent(r, wallet.address, newMachine()))).toBe(429);
+    const m = newMachine();
+    const owner = await agent(r, wallet.address, m, signed(wallet, m));
+    const b = newBlob();
+    publish(owner, b);
+    await waitFor(async () => (await list(r, wallet.address)).some((e) => e.machine_id === m && e.blob === b), 'the owner listed');
+  });
+
   it('refuses a forged, another wallet’s, or stale signature with 401', async () => {
     const r = await relay();
     const [wallet, thief] = [newWallet(), newWallet()];
