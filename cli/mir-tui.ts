@@ -89,3 +89,6 @@ await runMain('mir-tui', async () => {
   }
   return runCommand(substitute(template, result.device));
 });
+// Nothing may keep a finished picker alive (an inspector still retrying its socket would), or
+// `ssh $(mir-tui | jq -r .name)` hangs after the pick. stdout was flushed above.
+process.exit();

@@ -4,7 +4,7 @@
  * the only state here is the UI's own (filter, cursor, help). What a pick or a quit does is the
  * caller's business (`onPick`, `onQuit`).
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Box, useInput } from 'ink';
 import { type DeviceRow, type DiscoveryView, type Notice } from '../client/view.js';
 import { Banner } from './components/Banner.js';
@@ -14,8 +14,8 @@ import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { Help } from './components/Help.js';
 import { filterDevices } from './filter.js';
-import { INITIAL_UI, reduceKey, type UiState } from './keys.js';
-import { cursorIndex } from './selection.js';
+import { INITIAL_UI, reduceKey, splitKeys, type UiState } from './keys.js';
+import { cursorIndex, selectAt } from './selection.js';
 import { ColorContext } from './theme.js';
 
 export interface AppProps {
@@ -43,17 +43,31 @@ export function App({ view, notice, secondsLeft, width, height, color, onPick, o
   const latest = useRef({ ui, devices: view.devices, done: false });
   latest.current.devices = view.devices;
 
-  useInput((input, key) => {
+  // The cursor starts on the first row with no device pinned; pin the device under it as soon as
+  // there is one, so a device joining above it (rows are sorted by name) does not move it.
+  useEffect(() => {
     const now = latest.current;
-    if (now.done) return;
-    const out = reduceKey(now.ui, now.devices, input, key);
-    if (out.kind === 'state') {
-      now.ui = out.state;
-      setUi(out.state);
-    } else {
-      now.done = true;
-      if (out.kind === 'pick') onPick(out.device);
-      else onQuit();
+    if (now.ui.selection.id !== null || view.devices.length === 0) return;
+    const shown = filterDevices(view.devices, now.ui.filter);
+    const selection = selectAt(shown, cursorIndex(shown, now.ui.selection));
+    if (selection.id === null) return;
+    now.ui = { ...now.ui, selection };
+    setUi(now.ui);
+  }, [view.devices]);
+
+  useInput((burst, burstKey) => {
+    const now = latest.current;
+    for (const [input, key] of splitKeys(burst, burstKey)) {
+      if (now.done) return;
+      const out = reduceKey(now.ui, now.devices, input, key);
+      if (out.kind === 'state') {
+        now.ui = out.state;
+        setUi(out.state);
+      } else {
+        now.done = true;
+        if (out.kind === 'pick') onPick(out.device);
+        else onQuit();
+      }
     }
     onKey?.();
   });
@@ -63,7 +77,9 @@ export function App({ view, notice, secondsLeft, width, height, color, onPick, o
   const listHeight = Math.max(1, height - CHROME_LINES - 1);
   const visible = filterDevices(view.devices, ui.filter);
   const cursor = cursorIndex(visible, ui.selection);
-  const emptyText = view.devices.length === 0 ? 'no devices yet — waiting for your machines to come online' : 'no device matches the filter';
+  const unreachable = view.connection.kind === 'reconnecting' || view.connection.kind === 'offline';
+  const emptyText =
+    view.devices.length > 0 ? 'no device matches the filter' : unreachable ? 'cannot reach the relay yet' : 'no devices yet — waiting for your machines to come online';
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={w}>
@@ -73,7 +89,7 @@ export function App({ view, notice, secondsLeft, width, height, color, onPick, o
         {ui.help ? (
           <Help width={w} height={listHeight + 1} />
         ) : (
-          <DeviceList devices={visible} cursor={cursor} width={w} height={listHeight} emptyText={emptyText} />
+          <DeviceList devices={visible} cursor={cursor} width={w} height={listHeight} emptyText={emptyText} current={view.connection.kind === 'live' || view.connection.kind === 'polling'} />
         )}
         <Footer width={w} />
       </Box>

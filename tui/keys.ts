@@ -26,6 +26,31 @@ export const INITIAL_UI: UiState = { filter: '', selection: { id: null, index: 0
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
+  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/**
+ * Ink hands a run of bytes that arrived together (a paste, fast typing, tmux send-keys) to one
+ * input call: "ban\r" or "\x7f\x7f". Split such a run into the key presses it is, one code point
+ * each, so Enter after typed text still picks and repeated Backspaces each delete.
+ */
+export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+  const flagged = Object.entries(key).some(([k, v]) => v === true && k !== 'shift');
+  if (flagged || [...input].length <= 1) return [[input, key]];
+  return [...input].map((ch): [string, Key] => {
+    if (ch === '\r' || ch === '\n') return ['', { ...NO_KEY, return: true }];
+    if (ch === '\x7f' || ch === '\b') return ['', { ...NO_KEY, backspace: true }];
+    if (ch === '\x0e') return ['n', { ...NO_KEY, ctrl: true }];
+    if (ch === '\x10') return ['p', { ...NO_KEY, ctrl: true }];
+    if (ch === '\x15') return ['u', { ...NO_KEY, ctrl: true }];
+    if (ch === '\x03') return ['c', { ...NO_KEY, ctrl: true }];
+    return [ch, NO_KEY];
+  });
+}
+
 /** What one key press does to the UI, given the devices the client lists now. */
 export function reduceKey(ui: UiState, devices: readonly DeviceRow[], input: string, key: Key): KeyOutcome {
   const visible = filterDevices(devices, ui.filter);
@@ -39,6 +64,8 @@ export function reduceKey(ui: UiState, devices: readonly DeviceRow[], input: str
 
   if (key.ctrl && input === 'c') return { kind: 'quit' };
   if (key.return) {
+    // Enter on the help screen closes it; picking a device you cannot see would surprise.
+    if (ui.help) return { kind: 'state', state: { ...ui, help: false } };
     const device = cursor >= 0 ? visible[cursor] : undefined;
     return device ? { kind: 'pick', device } : { kind: 'state', state: ui };
   }

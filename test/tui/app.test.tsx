@@ -37,6 +37,22 @@ describe('the header', () => {
   });
 });
 
+describe('the list, when the relay is unreachable', () => {
+  it('draws every dot hollow (online is only what the relay said last) and says so when empty', async () => {
+    const r = draw(view(fleet, { kind: 'reconnecting', inSeconds: 3 }));
+    await tick();
+    const rows = r.frame().split('\n').filter((l) => /alpha|bravo|charlie|delta/.test(l));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row).toMatch(/^[> ] ○ /);
+    r.update(view(fleet, { kind: 'live' }));
+    await tick();
+    expect(r.frame()).toMatch(/^> ● alpha/m);
+    const empty = draw(view([], { kind: 'offline' }));
+    await tick();
+    expect(empty.frame()).toContain('cannot reach the relay yet');
+  });
+});
+
 describe('the header, when the relay is unreachable', () => {
   it('says why next to the countdown', async () => {
     const r = draw({ ...view(fleet, { kind: 'reconnecting', inSeconds: 2 }), problem: 'ECONNREFUSED' });
@@ -179,6 +195,43 @@ describe('live changes', () => {
     r.stdin.write(ENTER);
     await tick();
     expect(r.onPick.mock.calls[0]![0].name).toBe('charlie');
+  });
+
+  it('keeps the cursor on the first device when one joins above it before any key was pressed', async () => {
+    const r = draw(view(fleet));
+    await tick();
+    expect(cursorRow(r.frame())).toBe('alpha');
+    r.update(view([device('aardvark', 9), ...fleet]));
+    await tick();
+    expect(cursorRow(r.frame())).toBe('alpha');
+    r.stdin.write(ENTER);
+    await tick();
+    expect(r.onPick.mock.calls[0]![0].name).toBe('alpha');
+  });
+
+  it('handles keys that arrive in one burst (a paste, fast typing): "type, Enter" picks, each Backspace deletes', async () => {
+    const r = draw(view(fleet));
+    await tick();
+    r.stdin.write('charxy');
+    await tick();
+    r.stdin.write(`${BACKSPACE}${BACKSPACE}`);
+    await tick();
+    expect(r.frame().split('\n')[1]).toMatch(/^> char▏/);
+    r.stdin.write('\x0e\x10\r'); // Ctrl-N, Ctrl-P, Enter together
+    await tick();
+    expect(r.onPick).toHaveBeenCalledTimes(1);
+    expect(r.onPick.mock.calls[0]![0].name).toBe('charlie');
+  });
+
+  it('closes the help on Enter instead of picking a device it hides', async () => {
+    const r = draw(view(fleet));
+    await tick();
+    r.stdin.write('?');
+    await tick();
+    r.stdin.write(ENTER);
+    await tick();
+    expect(r.onPick).not.toHaveBeenCalled();
+    expect(cursorRow(r.frame())).toBe('alpha');
   });
 
   it('leaves the cursor on the same line when its own device leaves', async () => {

@@ -22,7 +22,7 @@ afterEach(() => cleanup());
 const ESCAPE = '\u001b[';
 
 function frame(color: boolean) {
-  const v = view([device('alpha', 1), device('bravo', 2, { isNew: true, stale: true, online: false })], { kind: 'reconnecting', inSeconds: 3 });
+  const v = view([device('alpha', 1), device('bravo', 2, { isNew: true, stale: true, online: false })], { kind: 'polling', everySeconds: 5 });
   return render(<App view={v} notice={{ machine_id: 'x', name: 'bravo' }} width={80} height={24} color={color} onPick={() => {}} onQuit={() => {}} />);
 }
 
@@ -41,5 +41,5 @@ it('draws in colour normally and with no escape code at all under NO_COLOR, keep
   await tick();
   const text = plain.lastFrame() ?? '';
   expect(text).not.toContain(ESCAPE);
-  for (const mark of ['> ●', '○', 'stale new', 'reconnecting in 3s', '📣 new device "bravo"']) expect(text).toContain(mark);
+  for (const mark of ['> ●', '○', 'stale new', 'polling every 5s', '📣 new device "bravo"']) expect(text).toContain(mark);
 });

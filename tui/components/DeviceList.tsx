@@ -18,6 +18,11 @@ export interface DeviceListProps {
   readonly height: number;
   /** Why the list is empty, when it is. */
   readonly emptyText: string;
+  /**
+   * The relay is answering now (live or polling). While it is not, "online" is only what it said
+   * last, so the dots are drawn hollow: the same "last seen online" the web page shows.
+   */
+  readonly current?: boolean;
 }
 
 function Cell({ width, tone, bold, children }: { width: number; tone?: 'good' | 'warn' | 'bad' | 'dim' | 'accent'; bold?: boolean; children: string }): ReactNode {
@@ -60,7 +65,8 @@ function Titles({ cols, width }: { cols: Columns; width: number }): ReactNode {
  * One device: three layout nodes (marks, name, the ASCII fields) rather than one per column,
  * since Ink's cost per frame grows with nodes and styled runs (bench/tui.ts).
  */
-function Row({ device, selected, cols, width }: { device: DeviceRow; selected: boolean; cols: Columns; width: number }): ReactNode {
+function Row({ device, selected, cols, width, current }: { device: DeviceRow; selected: boolean; cols: Columns; width: number; current: boolean }): ReactNode {
+  const online = device.online && current;
   const flags = [device.stale ? 'stale' : '', device.isNew ? 'new' : ''].filter(Boolean).join(' ');
   return (
     <Box width={width} flexDirection="row">
@@ -68,7 +74,7 @@ function Row({ device, selected, cols, width }: { device: DeviceRow; selected: b
         <Span tone="accent" bold>
           {fitAscii(selected ? '>' : ' ', cols.mark)}
         </Span>
-        <Span tone={device.online ? 'good' : 'dim'}>{device.online ? '● ' : '○ '}</Span>
+        <Span tone={online ? 'good' : 'dim'}>{online ? '● ' : '○ '}</Span>
       </Text>
       <Cell width={cols.name} bold={selected} tone={selected ? 'accent' : undefined}>
         {fitText(device.name, cols.name > 2 ? cols.name - 1 : cols.name)}
@@ -83,7 +89,7 @@ function Row({ device, selected, cols, width }: { device: DeviceRow; selected: b
   );
 }
 
-export function DeviceList({ devices, cursor, width, height, emptyText }: DeviceListProps): ReactNode {
+export function DeviceList({ devices, cursor, width, height, emptyText, current = true }: DeviceListProps): ReactNode {
   const start = useRef(0);
   const cols = columnsFor(width);
   const rows = Math.max(1, height);
@@ -97,7 +103,7 @@ export function DeviceList({ devices, cursor, width, height, emptyText }: Device
           <Line tone="dim">{emptyText}</Line>
         </Box>
       ) : (
-        shown.map((d, i) => <Row key={d.machine_id} device={d} selected={start.current + i === cursor} cols={cols} width={width} />)
+        shown.map((d, i) => <Row key={d.machine_id} device={d} selected={start.current + i === cursor} cols={cols} width={width} current={current} />)
       )}
     </Box>
   );
