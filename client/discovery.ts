@@ -307,17 +307,21 @@ export function createDiscovery(options: DiscoveryOptions): Discovery {
           seenDirty = true;
         }
         // Persist before telling anyone: a notice is shown at most once even if we crash right after.
+        let claimed: ReadonlySet<string> | undefined;
         if (seenDirty) {
           try {
-            store.saveSeen(newest);
+            if (store.mergeSeen) claimed = store.mergeSeen(newest);
+            else store.saveSeen(newest);
             seenDirty = false;
           } catch (err) {
             // A full disk must not stop the list; the save is tried again after the next change.
             options.onStoreError?.(err);
           }
         }
-        for (const n of notices) for (const l of noticeListeners) safely(l, n);
-        send({ type: 'notices.sent', count: notices.length });
+        // Another process of this home may have announced some of them first: only ours are told.
+        const ours = claimed ? notices.filter((n) => claimed.has(n.machine_id)) : notices;
+        for (const n of ours) for (const l of noticeListeners) safely(l, n);
+        send({ type: 'notices.sent', count: ours.length });
       },
       armRetryTimer: ({ context }) => {
         // Equal jitter in [ceiling/2, ceiling]: spreads clients out without a zero-delay storm.

@@ -8,7 +8,8 @@
  */
 import WebSocket from 'ws';
 import { UserError } from '../common/errors.js';
-import { readAgentFile, readMachinesFile, readSeenFile, writeSeenFile } from '../home/files.js';
+import { readAgentFile, readMachinesFile, readSeenFile, seenPath, writeSeenFile } from '../home/files.js';
+import { withFileLock } from '../home/lock.js';
 import { ensureHome } from '../home/home.js';
 import { hasWallet, loadWallet } from '../home/wallet.js';
 import { createDiscovery, discoverOnce, type Discovery, type DiscoveryOptions, type OnceResult } from './discovery.js';
@@ -25,6 +26,20 @@ export function fileStore(home: string): DiscoveryStore {
     saveSeen: (seen) => {
       ensureHome(home);
       writeSeenFile(home, { seen: Object.fromEntries(seen) });
+    },
+    mergeSeen: (seen) => {
+      ensureHome(home);
+      return withFileLock(seenPath(home), () => {
+        const stored = readSeenFile(home).seen;
+        const fresh = new Set<string>();
+        const merged: Record<string, number> = { ...stored };
+        for (const [id, ts] of seen) {
+          if (!(id in stored)) fresh.add(id);
+          merged[id] = Math.max(ts, stored[id] ?? ts);
+        }
+        writeSeenFile(home, { seen: merged });
+        return fresh;
+      });
     },
     loadLocal: () => readMachinesFile(home).machines,
   };

@@ -12,6 +12,13 @@ export interface DiscoveryStore {
   loadSeen(): Map<string, number>;
   /** Persists the seen map (atomically, where the medium allows). */
   saveSeen(seen: ReadonlyMap<string, number>): void;
+  /**
+   * Where several processes share the store (a home's seen.json): merges `seen` into what is
+   * stored now (union of ids, newest ts wins) under a lock, and returns the ids nobody had stored
+   * before — only those may be announced, so two clients racing never both say "new device".
+   * Stores without it fall back to loadSeen at start and saveSeen.
+   */
+  mergeSeen?(seen: ReadonlyMap<string, number>): ReadonlySet<string>;
   /** Machines added by hand (machines.json); they win over registry entries by machine_id. */
   loadLocal(): readonly LocalEntry[];
 }

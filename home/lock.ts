@@ -4,7 +4,7 @@
  * start. The lock is a file created with O_EXCL holding the owner's pid; a lock whose pid is gone
  * (a crash, SIGKILL) is taken over.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../common/errors.js';
 
@@ -53,4 +53,42 @@ export function lockAgentHome(home: string): () => void {
     }
   }
   throw new UserError(`cannot take ${path}: another mir-agent is starting for ${home}`);
+}
+
+const STALE_LOCK_MS = 5_000;
+const LOCK_WAIT_MS = 3_000;
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `fn` holding `<path>.lock` (O_EXCL), for a read-modify-write of one small file that
+ * several processes of one home may do at once (two `mir list`, a TUI and a CLI). Waits up to
+ * 3 s for another holder; a lock older than 5 s is a crashed holder's and is taken over.
+ */
+export function withFileLock<T>(path: string, fn: () => T): T {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot create ${lock}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+    } catch {
+      /* released meanwhile */
+    }
+    if (Date.now() > deadline) throw new UserError(`${lock} is held by another process; remove it if no mir command is running`);
+    sleepSync(10);
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      unlinkSync(lock);
+    } catch {
+      /* taken over as stale */
+    }
+  }
 }

@@ -15,7 +15,10 @@ import { createDiscovery, discoverOnce, type Discovery } from '../../client/disc
 import { memoryStore } from '../../client/store.js';
 import { type Notice } from '../../client/view.js';
 import { type RelayHandle } from '../../relay/server.js';
-import { newMachineId, rawAgent, record, sealedAgent, testRelay, until, waitRegistry, type RawAgent } from './helpers.js';
+import { newMachineId, rawAgent, record, sealedAgent, tempDir, testRelay, until, waitRegistry, type RawAgent } from './helpers.js';
+import { discoverOnceNode } from '../../client/node.js';
+import { readSeenFile, writeSeenFile } from '../../home/files.js';
+import { storeWallet } from '../../home/wallet.js';
 
 const wallet = newWallet();
 const WS = WebSocket as unknown as new (url: string) => object;
@@ -244,5 +247,26 @@ describe('discovery against a real relay', () => {
     expect(d.getView().connection).toEqual({ kind: 'polling', everySeconds: 0.05 });
     body = '[]';
     await until(() => d.getView().devices.length === 0, 5000, 'gone by polling');
+  });
+});
+
+describe('two clients of one home at once', () => {
+  it('announce a new device once between them, and keep each other’s seen.json entries', async () => {
+    relay = await testRelay();
+    agents.push(await sealedAgent(relay.url, wallet, record('racer')));
+    await waitRegistry(relay.httpUrl, wallet.address, (ids) => ids.length === 1);
+    const { dir, cleanup } = tempDir();
+    try {
+      storeWallet(dir, wallet);
+      writeSeenFile(dir, { seen: { deadbeefdeadbeef: 7 } }); // another client's earlier notice
+      // Both load seen.json before either saves it: the race two `mir list` runs have.
+      const [a, b] = await Promise.all([discoverOnceNode({ home: dir, relayUrl: relay.url }), discoverOnceNode({ home: dir, relayUrl: relay.url })]);
+      expect(a.notices.length + b.notices.length).toBe(1);
+      const seen = readSeenFile(dir).seen;
+      expect(Object.keys(seen).sort()).toEqual([agents[0]!.machineId, 'deadbeefdeadbeef'].sort());
+      expect(seen.deadbeefdeadbeef).toBe(7);
+    } finally {
+      cleanup();
+    }
   });
 });
