@@ -49,7 +49,8 @@ export function secretFromPhrase(phrase: string): Uint8Array {
     throw new PhraseError(`a recovery phrase has ${PHRASE_WORDS} words, this one has ${words.length}`);
   }
   const unknown = words.findIndex((w) => !wordlist.includes(w));
-  if (unknown >= 0) throw new PhraseError(`word ${unknown + 1} ("${words[unknown]}") is not in the BIP39 English wordlist`);
+  // The position only, never the word: a typo is usually one letter from a word of the phrase.
+  if (unknown >= 0) throw new PhraseError(`word ${unknown + 1} is not in the BIP39 English wordlist`);
   try {
     return mnemonicToEntropy(normal, wordlist);
   } catch {

@@ -43,7 +43,6 @@ export function checkWalletFile(v: unknown): WalletFile | string {
 }
 export const walletPath = (home: string) => join(home, WALLET_FILE);
 export const readWalletFile = (home: string) => readJsonFile(walletPath(home), checkWalletFile);
-export const writeWalletFile = (home: string, w: WalletFile) => writeJsonAtomic(walletPath(home), w, SECRET_FILE_MODE);
 
 // ---- agent.json (holds the host private key and registration secret: 0600) ----
 export interface AgentFile {

@@ -3,7 +3,7 @@
  * `~/.config/mir`. Created 0700; files written atomically (temp file + fsync + rename) so a crash
  * never leaves half a file; a file that does not parse names itself in one clear error.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +53,30 @@ export function writeFileAtomic(path: string, text: string, mode: number): void 
       /* never created */
     }
     throw new UserError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/**
+ * Like writeFileAtomic, but never replaces an existing file: the temp file is hard-linked into
+ * place, which fails if `path` exists, so two processes racing cannot both "create" it.
+ * Returns false when the file already existed.
+ */
+export function createFileAtomic(path: string, text: string, mode: number): boolean {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileAtomic(tmp, text, mode);
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
   }
 }
 

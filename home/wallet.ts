@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { hex } from '../crypto/bytes.js';
 import { walletFromSecret, type Wallet } from '../crypto/wallet.js';
 import { UserError } from '../common/errors.js';
-import { readWalletFile, walletPath, writeWalletFile } from './files.js';
-import { ensureHome } from './home.js';
+import { readWalletFile, walletPath, type WalletFile } from './files.js';
+import { createFileAtomic, ensureHome, SECRET_FILE_MODE } from './home.js';
 
 export function hasWallet(home: string): boolean {
   return existsSync(walletPath(home));
@@ -24,8 +24,11 @@ export function loadWallet(home: string): Wallet {
 /** Stores a wallet in a home that has none; refuses to overwrite one (that would lose a wallet). */
 export function storeWallet(home: string, wallet: Wallet): void {
   ensureHome(home);
-  if (hasWallet(home)) {
-    throw new UserError(`${walletPath(home)} already holds a wallet; use another --home or move it away first`);
-  }
-  writeWalletFile(home, { secret: hex.encode(wallet.secret), address: wallet.address });
+  const refuse = () => new UserError(`${walletPath(home)} already holds a wallet; use another --home or move it away first`);
+  if (hasWallet(home)) throw refuse();
+  // Created exclusively: of two `mir wallet new` racing, one fails here before printing a phrase
+  // whose wallet the other would then overwrite.
+  const file: WalletFile = { secret: hex.encode(wallet.secret), address: wallet.address };
+  const text = `${JSON.stringify(file, null, 2)}\n`;
+  if (!createFileAtomic(walletPath(home), text, SECRET_FILE_MODE)) throw refuse();
 }

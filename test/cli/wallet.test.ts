@@ -50,7 +50,7 @@ describe('mir wallet', () => {
 
   const words = VECTOR.phrase.split(' ');
   it.each([
-    ['a bad word', [...words.slice(0, 3), 'notaword', ...words.slice(4)].join(' '), /word 4 \("notaword"\) is not in the BIP39 English wordlist/],
+    ['a bad word', [...words.slice(0, 3), 'notaword', ...words.slice(4)].join(' '), /^mir: word 4 is not in the BIP39 English wordlist\n$/],
     ['a bad checksum', [words[1], words[0], ...words.slice(2)].join(' '), /bad checksum/],
     ['12 words', words.slice(0, 12).join(' '), /has 24 words, this one has 12/],
     ['nothing', '', /this one has 0/],

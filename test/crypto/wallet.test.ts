@@ -125,10 +125,10 @@ describe('phrase checks', () => {
   it('refuses 12 words with a clear message', () => {
     expect(() => walletFromPhrase(BIP39.vectors[0]!.mnemonic)).toThrow(new PhraseError('a recovery phrase has 24 words, this one has 12'));
   });
-  it('refuses a word outside the wordlist, naming it', () => {
+  it('refuses a word outside the wordlist, naming its position but never echoing it', () => {
     const words = good.split(' ');
     words[4] = 'mirandaa';
-    expect(() => walletFromPhrase(words.join(' '))).toThrow('word 5 ("mirandaa") is not in the BIP39 English wordlist');
+    expect(() => walletFromPhrase(words.join(' '))).toThrow(new PhraseError('word 5 is not in the BIP39 English wordlist'));
   });
   it('refuses a bad checksum', () => {
     const words = good.split(' ');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../common/errors.js';
 import { pinOwner, readAgentFile, readMachinesFile, readOwnersFile, readSeenFile, writeSeenFile } from '../../home/files.js';
-import { ensureHome, resolveHome, writeFileAtomic } from '../../home/home.js';
+import { createFileAtomic, ensureHome, resolveHome, writeFileAtomic } from '../../home/home.js';
 
 let dir: string;
 beforeEach(() => {
@@ -43,6 +43,15 @@ describe('home folder', () => {
     ensureHome(join(p, 'inner'));
     expect(() => writeFileAtomic(p, 'x', 0o600)).toThrow(UserError);
     expect(readdirSync(dir)).toEqual(['sub']);
+  });
+
+  it('creates a file exclusively: a second create leaves the first untouched and no temp file', () => {
+    const p = join(dir, 'wallet.json');
+    expect(createFileAtomic(p, 'first', 0o600)).toBe(true);
+    expect(createFileAtomic(p, 'second', 0o600)).toBe(false);
+    expect(readFileSync(p, 'utf8')).toBe('first');
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(['wallet.json']);
   });
 
   it('missing files read as empty defaults', () => {
