@@ -22,8 +22,11 @@ import { setup } from 'xstate';
 
 /** Events the relay shell feeds in; each reads as a fact that already happened. */
 export type RelaySessionEvent =
-  /** The upgrade passed every check and the socket is open: take the slot. */
-  | { type: 'session.accepted' }
+  /**
+   * The upgrade passed every check and the socket is open: take the slot. `inherited`: the slot's
+   * entry is still listed from a predecessor (a reconnect blink), so this session starts listed.
+   */
+  | { type: 'session.accepted'; inherited?: boolean }
   /** A `registry` frame with a non-empty blob that passed the size + base64 check. */
   | { type: 'agent.published'; blob: string }
   /** A `registry` frame with an empty string (SPEC §3: withdraw, stay registered). */
@@ -60,6 +63,9 @@ export const relaySessionMachine = setup({
   types: {
     events: {} as RelaySessionEvent,
   },
+  guards: {
+    inheritsListedEntry: ({ event }) => event.type === 'session.accepted' && event.inherited === true,
+  },
   actions: {
     /** Make this session the slot's owner; an older owner gets `slot.taken`. */
     claimSlot: () => {},
@@ -90,7 +96,11 @@ export const relaySessionMachine = setup({
   states: {
     open: {
       on: {
-        'session.accepted': { target: 'registered', actions: ['claimSlot', 'sendReady'] },
+        'session.accepted': [
+          // A blink that drops again before publishing must still get its grace, not vanish.
+          { guard: 'inheritsListedEntry', target: 'published', actions: ['claimSlot', 'sendReady'] },
+          { target: 'registered', actions: ['claimSlot', 'sendReady'] },
+        ],
       },
     },
     registered: {

@@ -161,7 +161,8 @@ export class SessionHost {
     ws.on('close', this.onClose);
     ws.on('error', this.onError);
     ws.on('pong', this.onPong);
-    this.send(s, { type: 'session.accepted' });
+    const inherited = this.presence.list(wallet).some((e) => e.machine_id === machineId);
+    this.send(s, { type: 'session.accepted', inherited });
     return s;
   }
 
