@@ -73,11 +73,16 @@ function togglePhrase(show: boolean): void {
   button.textContent = open ? 'Hide recovery phrase' : 'Show recovery phrase';
 }
 
+/** Passkey buttons disabled for good on this page (an IP-address origin, no WebAuthn). */
+let passkeyBlocked = false;
+const PASSKEY_BUTTONS = ['passkey-signin', 'passkey-register'];
+
 function busy(ids: string[], on: boolean): void {
-  for (const id of ids) (byId(id) as HTMLButtonElement).disabled = on;
+  // Ending a busy spell must not re-enable what is blocked on this page.
+  for (const id of ids) (byId(id) as HTMLButtonElement).disabled = on || (passkeyBlocked && PASSKEY_BUTTONS.includes(id));
 }
 
-const signInButtons = ['passkey-signin', 'passkey-register', 'phrase-submit'];
+const signInButtons = [...PASSKEY_BUTTONS, 'phrase-submit'];
 
 async function passkey(create: boolean): Promise<void> {
   showError('passkey-error', null);
@@ -103,10 +108,15 @@ async function phrase(event: SubmitEvent): Promise<void> {
   const submit = byId('phrase-submit');
   busy(signInButtons, true);
   submit.textContent = 'Opening your wallet…';
-  await nextPaint();
-  const result = signInWithPhrase(field.value);
-  busy(signInButtons, false);
-  submit.textContent = 'Sign in with phrase';
+  let result: ReturnType<typeof signInWithPhrase>;
+  try {
+    await nextPaint();
+    result = signInWithPhrase(field.value);
+  } finally {
+    // Whatever happens, the form comes back usable.
+    busy(signInButtons, false);
+    submit.textContent = 'Sign in with phrase';
+  }
   if (!result.ok) {
     showError('phrase-error', `That phrase does not work: ${result.message}.`);
     field.setAttribute('aria-invalid', 'true');
@@ -130,7 +140,8 @@ function main(): void {
   byId('retry').addEventListener('click', () => live?.retry());
   const blocked = passkeyBlocker(location);
   if (blocked) {
-    busy(['passkey-signin', 'passkey-register'], true);
+    passkeyBlocked = true;
+    busy(PASSKEY_BUTTONS, true);
     byId('passkey-blocked-text').textContent = blocked.message;
     if (blocked.url) {
       const link = byId<HTMLAnchorElement>('passkey-blocked-link');
@@ -140,7 +151,8 @@ function main(): void {
     }
     byId('passkey-blocked').hidden = false;
   } else if (typeof PublicKeyCredential === 'undefined') {
-    busy(['passkey-signin', 'passkey-register'], true);
+    passkeyBlocked = true;
+    busy(PASSKEY_BUTTONS, true);
     showError('passkey-error', 'This browser has no passkey support here; use your recovery phrase.');
   }
   // A page left open must not keep the key after the tab goes away (bfcache restores too).

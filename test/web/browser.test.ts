@@ -119,6 +119,17 @@ describe.skipIf(!hasChromium)('the page in Chromium against a real relay and rea
     await rm(webDir, { recursive: true, force: true });
   }, 30_000);
 
+  it('keeps the passkey buttons disabled on an IP-address origin, even after a refused phrase', async () => {
+    await page.goto(`${relay.httpUrl}/`); // 127.0.0.1: WebAuthn refuses IP addresses as rpId
+    const signInPasskey = page.getByRole('button', { name: 'Sign in with a passkey' });
+    expect(await signInPasskey.isDisabled()).toBe(true);
+    await page.getByLabel('Use my recovery phrase').fill('only three words');
+    await page.getByRole('button', { name: 'Sign in with phrase' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'phrase' }).textContent()).toContain('this one has 3');
+    expect(await signInPasskey.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sign in with phrase' }).isDisabled()).toBe(false);
+  });
+
   it('signs in with the recovery phrase and lists the agents by name, dropping forged entries', async () => {
     const response = await page.goto(relay.httpUrl.replace('127.0.0.1', 'localhost') + '/');
     // The page runs under the relay's strict CSP (no inline code, same origin only).
