@@ -40,6 +40,7 @@ usage: mir-relay [--listen HOST:PORT] [--grace S] [--heartbeat S] [--require-wal
   --heartbeat S          seconds between pings; a silent socket is dropped (default ${D.heartbeatSeconds})
   --require-wallet-auth  refuse registrations without a wallet signature
   --trust-proxy          behind a reverse proxy: rate-limit by the last X-Forwarded-For address
+                         (only when the port is reachable through the proxy alone)
   --stats S              seconds between stats log lines, 0 = off (default ${D.statsSeconds})
   --web DIR              folder of the web page served at / (default: dist/web)
   --inspect [URL]        stream every session's statechart to the Stately inspector
