@@ -35,11 +35,17 @@ For scripts without a terminal: mir list --json.`;
  * for --exec: Ink draws only the final frame when CI is set (is-in-ci, read once at load), and
  * React's development build (chosen by NODE_ENV at load) costs about twice the CPU per frame.
  */
-async function loadInk(): Promise<{ runTui: typeof RunTui }> {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
+async function loadInk(output: NodeJS.WriteStream, color: boolean): Promise<{ runTui: typeof RunTui }> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV, FORCE_COLOR: process.env.FORCE_COLOR };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   process.env.NODE_ENV ??= 'production';
+  // chalk picks its colour level from stdout, which `mir-tui | jq` makes a pipe: take it from the
+  // terminal the screen is drawn on instead.
+  if (color && saved.FORCE_COLOR === undefined) {
+    const depth = output.getColorDepth?.() ?? 1;
+    process.env.FORCE_COLOR = depth >= 24 ? '3' : depth >= 8 ? '2' : depth >= 4 ? '1' : '0';
+  }
   try {
     return await import('../tui/run.js');
   } finally {
@@ -69,7 +75,7 @@ await runMain('mir-tui', async () => {
   const inspector = inspect ? startInspector(inspect) : undefined;
   let result: TuiResult;
   try {
-    const { runTui } = await loadInk();
+    const { runTui } = await loadInk(terminal.output, colorWanted());
     const discovery = createNodeDiscovery({ home, relayUrl, wallet, inspect: inspector?.inspect });
     discovery.start();
     try {
