@@ -66,6 +66,7 @@ function startRelayProc(port: number): Promise<RelayProc> {
     '--stats', '0',
     '--max-requests-per-second-per-ip', '1000000',
     '--max-request-burst-per-ip', '1000000',
+    '--max-connections-per-ip', '100000', // the 1,000 agents share 127.0.0.1
   ];
   const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {

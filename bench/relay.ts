@@ -55,7 +55,7 @@ async function spawnRelay(): Promise<{ child: ChildProcess; http: string }> {
   const relayJs = fileURLToPath(new URL('../cli/mir-relay.js', import.meta.url));
   const args = [
     '--listen', '127.0.0.1:0', '--stats', '0',
-    '--max-connections', '50000', '--max-requests-per-second-per-ip', '1000000', '--max-request-burst-per-ip', '1000000',
+    '--max-connections', '50000', '--max-connections-per-ip', '50000', '--max-requests-per-second-per-ip', '1000000', '--max-request-burst-per-ip', '1000000',
   ];
   // MIR_BENCH_NODE_FLAGS (e.g. --cpu-prof) is for diagnosing the relay; the figures use none.
   const flags = process.env.MIR_BENCH_NODE_FLAGS ?? '';

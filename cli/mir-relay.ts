@@ -22,6 +22,7 @@ const LIMITS = {
   'max-blob-bytes': 'maxBlobBytes',
   'max-url-bytes': 'maxUrlBytes',
   'max-connections': 'maxConnections',
+  'max-connections-per-ip': 'maxConnectionsPerIp',
   'max-connections-per-wallet': 'maxConnectionsPerWallet',
   'max-watchers-per-wallet': 'maxWatchersPerWallet',
   'max-requests-per-second-per-ip': 'maxRequestsPerSecondPerIp',
@@ -50,6 +51,7 @@ limits (refused with a clear HTTP status or close code, and a log line):
   --max-blob-bytes N                blob size in base64 chars (default ${D.maxBlobBytes})
   --max-url-bytes N                 request URL length (default ${D.maxUrlBytes})
   --max-connections N               open sockets in total (default ${D.maxConnections})
+  --max-connections-per-ip N        open sockets from one address (default ${D.maxConnectionsPerIp})
   --max-connections-per-wallet N    agent sockets per wallet (default ${D.maxConnectionsPerWallet})
   --max-watchers-per-wallet N       watch sockets per wallet (default ${D.maxWatchersPerWallet})
   --max-requests-per-second-per-ip N  sustained request rate per IP (default ${D.maxRequestsPerSecondPerIp})

@@ -25,6 +25,18 @@ export interface RelayContext {
   readonly rate: RateLimiter;
   readonly site: ReturnType<typeof loadSite>;
   readonly wss: WebSocketServer;
+  /** Open WebSockets per client address, for `maxConnectionsPerIp`. */
+  readonly socketsPerIp: Map<string, number>;
+}
+
+/** Counts `ws` against `ip` until it closes. */
+export function trackSocketIp(ctx: RelayContext, ip: string, ws: { once(event: 'close', fn: () => void): unknown }): void {
+  ctx.socketsPerIp.set(ip, (ctx.socketsPerIp.get(ip) ?? 0) + 1);
+  ws.once('close', () => {
+    const n = (ctx.socketsPerIp.get(ip) ?? 1) - 1;
+    if (n > 0) ctx.socketsPerIp.set(ip, n);
+    else ctx.socketsPerIp.delete(ip);
+  });
 }
 
 /** The client address for the rate limit and the logs (see `trustProxy`). */

@@ -26,6 +26,7 @@ export const RELAY_ERRORS = {
   RELAY_ERR_AUTH_INVALID: { status: 401, message: 'wallet signature invalid or outside the clock window' },
   RELAY_ERR_AUTH_REQUIRED: { status: 401, message: 'this slot (or relay) requires a wallet-signed registration' },
   RELAY_ERR_TOO_MANY_CONNECTIONS: { status: 503, message: 'relay at maxConnections' },
+  RELAY_ERR_TOO_MANY_FROM_IP: { status: 429, message: 'this address holds maxConnectionsPerIp sockets already' },
   RELAY_ERR_WALLET_FULL: { status: 429, message: 'wallet at maxConnectionsPerWallet' },
   RELAY_ERR_TOO_MANY_WATCHERS: { status: 429, message: 'wallet at maxWatchersPerWallet' },
   RELAY_ERR_FRAME_TOO_LARGE: { close: 1009, message: 'frame larger than maxFrameBytes' },

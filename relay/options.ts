@@ -33,6 +33,11 @@ export interface RelayOptions {
   maxUrlBytes: number;
   /** Live WebSocket connections (agents + watchers) in total; beyond it 503. Default 20000. */
   maxConnections: number;
+  /**
+   * Live WebSocket connections from one client address; beyond it 429. Keeps one address from
+   * taking every socket the relay allows and refusing every other wallet. Default 1024.
+   */
+  maxConnectionsPerIp: number;
   /** Live agent registrations per wallet; beyond it 429. Default 64. */
   maxConnectionsPerWallet: number;
   /** Live watch sockets per wallet; beyond it 429. Default 32. */
@@ -69,6 +74,7 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<Omit<RelayOptions, 'log' | 'inspect
   maxBlobBytes: 8 * 1024,
   maxUrlBytes: 1024,
   maxConnections: 20_000,
+  maxConnectionsPerIp: 1024,
   maxConnectionsPerWallet: 64,
   maxWatchersPerWallet: 32,
   maxRequestsPerSecondPerIp: 50,

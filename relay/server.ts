@@ -54,6 +54,7 @@ export async function startRelay(options: Partial<RelayOptions> & { presence?: P
     rate: new RateLimiter(o.maxRequestsPerSecondPerIp, o.maxRequestBurstPerIp, o.maxTrackedIps),
     site: loadSite(o.webDir),
     wss,
+    socketsPerIp: new Map(),
   };
   const HEADERS_TIMEOUT_MS = 10_000;
   const server = createServer({ maxHeaderSize: 16 * 1024 }, createRequestHandler(ctx));

@@ -8,7 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AUTH_SIG_HEADER, AUTH_TS_HEADER, AUTH_WINDOW_SECONDS, REGISTRATION_SECRET_HEADER, verifyRegistration } from '../crypto/auth.js';
 import { nodeEd25519Verify } from '../crypto/ed25519-node.js';
-import { clientIp, frontDoor, openSockets, type RelayContext } from './context.js';
+import { clientIp, frontDoor, openSockets, trackSocketIp, type RelayContext } from './context.js';
 import { RELAY_ERRORS, type RelayErrorCode, type RelayErrorInfo } from './errors.js';
 import { isMachineId, isWallet } from './validate.js';
 
@@ -36,6 +36,7 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
     const target = frontDoor(ctx, req);
     if ('refuse' in target) return refuse(ctx, req, socket, target.refuse);
     const { path, query } = target;
+    const ip = clientIp(req, options.trustProxy);
     if (path !== '/agent/signal' && path !== '/registry/watch') return refuse(ctx, req, socket, 'RELAY_ERR_NOT_FOUND');
     if (req.method !== 'GET') return refuse(ctx, req, socket, 'RELAY_ERR_METHOD_NOT_ALLOWED');
 
@@ -43,8 +44,12 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
       const wallet = query.get('wallet');
       if (!isWallet(wallet)) return refuse(ctx, req, socket, wallet === undefined ? 'RELAY_ERR_BAD_QUERY' : 'RELAY_ERR_BAD_WALLET');
       if (openSockets(ctx) >= options.maxConnections) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_CONNECTIONS', { wallet });
+      if ((ctx.socketsPerIp.get(ip) ?? 0) >= options.maxConnectionsPerIp) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_FROM_IP', { wallet });
       if (watchers.count(wallet) >= options.maxWatchersPerWallet) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_WATCHERS', { wallet });
-      return wss.handleUpgrade(req, socket, head, (ws) => watchers.accept(ws, wallet));
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        trackSocketIp(ctx, ip, ws);
+        watchers.accept(ws, wallet);
+      });
     }
 
     const wallet = query.get('owner_id');
@@ -56,6 +61,7 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
     // A replacement of a live slot does not add a connection, so limits let it through.
     const replacing = sessions.hasLiveOwner(slot);
     if (!replacing && openSockets(ctx) >= options.maxConnections) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_CONNECTIONS', f);
+    if ((ctx.socketsPerIp.get(ip) ?? 0) >= options.maxConnectionsPerIp) return refuse(ctx, req, socket, 'RELAY_ERR_TOO_MANY_FROM_IP', f);
 
     const secret = header(req, REGISTRATION_SECRET_HEADER);
     if (secret !== undefined && (secret.length === 0 || Buffer.byteLength(secret) > 512)) return refuse(ctx, req, socket, 'RELAY_ERR_BAD_SECRET', f);
@@ -77,6 +83,7 @@ export function createUpgradeHandler(ctx: RelayContext): (req: IncomingMessage, 
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       ctx.log('register', { ...f, signed, secret: secret !== undefined, replacing });
+      trackSocketIp(ctx, ip, ws);
       sessions.accept(ws, wallet, machineId, signed);
     });
   };

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { RELAY_ERRORS } from '../../relay/errors.js';
-import { agent, cleanup, list, listedAs, newBlob, newMachine, newWalletAddress, open, publish, refusedWith, relay, sleep, watch, type TestRelay } from './helpers.js';
+import { agent, cleanup, list, listedAs, newBlob, newMachine, newWalletAddress, open, publish, refusedWith, relay, sleep, waitFor, watch, type TestRelay } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -166,6 +166,19 @@ describe('upgrades and requests refused before anything changes', () => {
     expect(await refusedWith(watch(r, newWalletAddress()))).toBe(503);
     expect(rejected(r, 'RELAY_ERR_TOO_MANY_CONNECTIONS')).toBe(true);
     expect((await fetch(`${r.httpUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses sockets beyond maxConnectionsPerIp with 429, counting agents and watchers, and frees the count on close', async () => {
+    const r = await relay({ maxConnectionsPerIp: 3 });
+    const first = await agent(r, newWalletAddress(), newMachine());
+    await agent(r, newWalletAddress(), newMachine());
+    await watch(r, newWalletAddress());
+    expect(await refusedWith(agent(r, newWalletAddress(), newMachine()))).toBe(429);
+    expect(await refusedWith(watch(r, newWalletAddress()))).toBe(429);
+    expect(rejected(r, 'RELAY_ERR_TOO_MANY_FROM_IP')).toBe(true);
+    first.ws.close();
+    await first.closed;
+    await waitFor(async () => (await refusedWith(agent(r, newWalletAddress(), newMachine()))) === 0, 'a socket freed by a close');
   });
 
   it('refuses watchers beyond maxWatchersPerWallet with 429 while other wallets can watch', async () => {
