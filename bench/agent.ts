@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitForListening } from '../relay/announce.js';
 import { fileURLToPath } from 'node:url';
 import { newAgentFile } from '../agent/config.js';
 import { startAgentRuntime, type AgentRuntime } from '../agent/runtime.js';
@@ -69,16 +70,7 @@ function startRelayProc(port: number): Promise<RelayProc> {
     '--max-connections-per-ip', '100000', // the 1,000 agents share 127.0.0.1
   ];
   const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench: mir-relay did not start within 10 s')), 10_000);
-    child.once('exit', (code) => reject(new Error(`bench: mir-relay exited ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^mir-relay listening on (ws:\/\/\S+)$/.exec(line);
-      if (!m) return reject(new Error(`bench: unexpected first line from mir-relay: ${line}`));
-      resolve({ child, url: m[1]!, port: Number(new URL(m[1]!).port), listeningAt: performance.now() });
-    });
-  });
+  return waitForListening(child).then((url) => ({ child, url, port: Number(new URL(url).port), listeningAt: performance.now() }));
 }
 
 async function killProc(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

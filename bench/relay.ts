@@ -18,6 +18,7 @@ import { connect } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../relay/announce.js';
 import WebSocket from 'ws';
 import { base58 } from '../crypto/bytes.js';
 
@@ -60,17 +61,7 @@ async function spawnRelay(): Promise<{ child: ChildProcess; http: string }> {
   // MIR_BENCH_NODE_FLAGS (e.g. --cpu-prof) is for diagnosing the relay; the figures use none.
   const flags = process.env.MIR_BENCH_NODE_FLAGS ?? '';
   const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec '${process.execPath}' ${flags} '${relayJs}' ${args.join(' ')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl !== -1) resolve(buf.slice(0, nl));
-    });
-    child.once('exit', (c) => reject(new Error(`relay exited with ${c}`)));
-  });
-  const url = /listening on (ws:\/\/\S+)/.exec(line)?.[1];
-  if (!url) throw new Error(`unexpected first line: ${line}`);
+  const url = await waitForListening(child);
   return { child, http: url.replace(/^ws/, 'http') };
 }
 

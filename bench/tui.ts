@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { waitForListening } from '../relay/announce.js';
 import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -72,18 +72,7 @@ async function startRelay(): Promise<{ url: string; proc: ChildProcess }> {
   const relayBin = join(import.meta.dirname, '..', 'cli', 'mir-relay.js');
   const args = ['--listen', '127.0.0.1:0', '--stats', '0', '--max-connections-per-wallet', '2000', '--max-requests-per-second-per-ip', '100000', '--max-request-burst-per-ip', '100000'];
   const proc = spawn('bash', ['-c', `ulimit -n 8192 2>/dev/null; exec "${process.execPath}" "${relayBin}" ${args.join(' ')}`], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines = createInterface({ input: proc.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('mir-relay did not start within 10 s')), 10_000);
-    lines.on('line', (l) => {
-      const m = /listening on (ws:\/\/\S+)/.exec(l);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-  });
-  return { url, proc };
+  return { url: await waitForListening(proc), proc };
 }
 
 /** One agent on the wire (SPEC §3): signed registration, then its sealed record. */

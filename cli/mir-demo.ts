@@ -11,8 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../relay/announce.js';
 
 const BIN = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 const AGENT_NAMES = ['mac-mini', 'linux-box', 'ci-runner-7'];
@@ -61,27 +61,12 @@ function cleanup(code: number): never {
   process.exit(code);
 }
 
-async function waitForRelay(relay: ChildProcess): Promise<string> {
-  const lines = createInterface({ input: relay.stdout! });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the relay did not start within 10 s')), 10_000);
-    relay.once('exit', (code) => reject(new Error(`the relay exited with code ${code}`)));
-    lines.on('line', (line) => {
-      const m = /listening on (ws:\/\/\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
-}
-
 async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => cleanup(0));
 
   const relay = start('mir-relay', ['--listen', '127.0.0.1:0', '--grace', '3']);
   relay.stderr?.resume(); // the relay's event log is not part of the show
-  const url = await waitForRelay(relay);
+  const url = await waitForListening(relay);
 
   // One wallet, copied into every home by its phrase: that is all "pairing" there is.
   const viewer = join(root, 'viewer');

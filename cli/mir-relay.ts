@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { intFlag, parseFlags, secondsFlag } from '../common/args.js';
 import { runMain, UserError } from '../common/errors.js';
 import { startInspector } from '../common/inspect.js';
+import { listeningLine } from '../relay/announce.js';
 import { createLogger } from '../common/log.js';
 import { DEFAULT_RELAY_OPTIONS as D, startRelay, type RelayOptions } from '../relay/server.js';
 
@@ -113,7 +114,7 @@ await runMain('mir-relay', async () => {
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${options.host}:${options.port}: ${e.code}`, 1);
     throw err;
   }
-  process.stdout.write(`mir-relay listening on ${relay.url}\n`);
+  process.stdout.write(`${listeningLine(relay.url)}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -12,7 +12,7 @@ import { newWallet } from '../../crypto/wallet.js';
 import { storeWallet } from '../../home/wallet.js';
 import { bin, run } from '../helpers/run.js';
 import { Watcher, type WatchMessage } from './watcher.js';
-import { createInterface } from 'node:readline';
+import { waitForListening } from '../../relay/announce.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -189,15 +189,7 @@ async function relayProc(port: number): Promise<RelayProc> {
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('mir-relay did not print its URL')), 10_000);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^mir-relay listening on (ws:\/\/\S+)$/.exec(line);
-      if (m) resolve(m[1]!);
-      else reject(new Error(`unexpected first line: ${line}`));
-    });
-  });
+  const url = await waitForListening(child);
   return { child, url, port: Number(new URL(url).port) };
 }
 

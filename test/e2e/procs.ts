@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { waitForListening } from '../../relay/announce.js';
 import { bin, run } from '../helpers/run.js';
 
 const live = new Set<ChildProcess>();
@@ -51,16 +51,8 @@ export interface RelayProc extends Proc {
 
 export async function startRelayProc(port = 0, extra: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RelayProc> {
   const p = startProc('mir-relay', ['--listen', `127.0.0.1:${port}`, ...extra], opts);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mir-relay did not print its URL within 10 s: ${p.stderr()}`)), 10_000);
-    p.child.once('exit', (code) => reject(new Error(`mir-relay exited ${code}: ${p.stderr()}`)));
-    createInterface({ input: p.child.stdout! }).on('line', (line) => {
-      const m = /^mir-relay listening on (ws:\/\/\S+)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
+  const url = await waitForListening(p.child).catch((err: Error) => {
+    throw new Error(`${err.message}: ${p.stderr()}`);
   });
   return { ...p, url, httpUrl: url.replace(/^ws/, 'http'), port: Number(new URL(url).port) };
 }

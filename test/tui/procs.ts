@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { waitForListening } from '../../relay/announce.js';
 import { newWallet, type Wallet } from '../../crypto/wallet.js';
 import { storeWallet } from '../../home/wallet.js';
 
@@ -18,19 +18,7 @@ export function missingBuild(): string | null {
 /** `mir-relay --listen 127.0.0.1:0`, resolved once it printed the URL it serves on. */
 export async function startRelayProcess(args: string[] = []): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn(process.execPath, [bin('mir-relay'), '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines = createInterface({ input: proc.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('mir-relay did not say where it listens within 10 s')), 10_000);
-    proc.once('exit', (code) => reject(new Error(`mir-relay exited with code ${code}`)));
-    lines.on('line', (line) => {
-      const m = /listening on (ws:\/\/\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
-  return { url, proc };
+  return { url: await waitForListening(proc), proc };
 }
 
 /** `mir-agent --relay URL --name NAME --home HOME` (the home must hold the wallet). */
