@@ -1,13 +1,12 @@
 /** Real processes for the terminal test and the benchmark: a relay, agents, a tmux session. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { bin } from '../helpers/run.js';
 import { waitForListening } from '../../relay/announce.js';
 import { newWallet, type Wallet } from '../../crypto/wallet.js';
 import { storeWallet } from '../../home/wallet.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-export const bin = (name: string): string => join(ROOT, 'dist', 'cli', `${name}.js`);
+export { bin };
 
 /** The compiled binaries the test needs, or a message saying how to build them. */
 export function missingBuild(): string | null {

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bin } from '../helpers/run.js';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.MIR_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,7 +44,7 @@ export async function buildPage(): Promise<string> {
   return out;
 }
 
-export const bin = (name: string): string => join(process.cwd(), 'dist', 'cli', `${name}.js`);
+export { bin };
 
 /** A fresh agent home holding the wallet of `phrase` (through `mir wallet import-phrase`). */
 export async function agentHome(root: string, phrase: string): Promise<string> {
